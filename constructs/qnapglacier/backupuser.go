@@ -1,0 +1,138 @@
+package qnapglacier
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// BackupUser is an IAM user that can back up to exactly one Glacier vault,
+// its access key (kept in a Secrets Manager secret) and the vault's
+// notification topic.
+type BackupUser interface {
+	constructs.Construct
+	// User is the IAM user the NAS signs in as.
+	User() awsiam.User
+	// Policy is the managed policy that scopes the user to the vault.
+	Policy() awsiam.ManagedPolicy
+	// AccessKeyId is the ID of the user's access key. It is not secret.
+	AccessKeyId() *string
+	// Secret holds the access key as JSON: {"accessKeyId", "secretAccessKey"}.
+	Secret() awssecretsmanager.Secret
+	// Topic receives the vault's retrieval notifications.
+	Topic() awssns.ITopic
+	// VaultName is the name of the vault.
+	VaultName() *string
+	// VaultArn is the vault's ARN, built from the stack's partition, region
+	// and account.
+	VaultArn() *string
+}
+
+type backupUser struct {
+	constructs.Construct
+	user        awsiam.User
+	policy      awsiam.ManagedPolicy
+	accessKeyID *string
+	secret      awssecretsmanager.Secret
+	topic       awssns.ITopic
+	vaultName   *string
+	vaultArn    *string
+}
+
+// NewBackupUser creates the IAM user, its vault-scoped policy, its access
+// key and secret, and the notification topic for one Glacier vault. It
+// panics with every problem in props (see [BackupUserProps.Validate]).
+//
+// The child construct IDs ("User", "Policy", "AccessKey", "Secret",
+// "Topic") are part of the API: changing one would replace a live resource,
+// and a replaced user or key breaks the NAS's credentials.
+func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProps) BackupUser {
+	if err := props.Validate(); err != nil {
+		panic(err)
+	}
+	p := props.withDefaults()
+	this := constructs.NewConstruct(scope, id)
+	stack := awscdk.Stack_Of(this)
+
+	vaultArn := stack.FormatArn(&awscdk.ArnComponents{
+		Service:      jsii.String("glacier"),
+		Resource:     jsii.String("vaults"),
+		ResourceName: p.VaultName,
+		ArnFormat:    awscdk.ArnFormat_SLASH_RESOURCE_NAME,
+	})
+
+	user := awsiam.NewUser(this, jsii.String("User"), &awsiam.UserProps{
+		UserName: p.UserName,
+		Path:     p.UserPath,
+	})
+
+	var policyName *string
+	if !isToken(p.VaultName) {
+		policyName = jsii.String(PolicyName(*p.VaultName))
+	}
+	policy := awsiam.NewManagedPolicy(this, jsii.String("Policy"), &awsiam.ManagedPolicyProps{
+		ManagedPolicyName: policyName,
+		Path:              p.UserPath,
+		Description:       jsii.String("Policy for QNAP Glacier User"),
+		Statements:        userPolicyStatements(vaultArn),
+		Users:             &[]awsiam.IUser{user},
+	})
+	suppressNag(policy, nagSuppression{
+		id: "AwsSolutions-IAM5",
+		reason: "glacier:ListVaults and glacier:GetDataRetrievalPolicy act on the account, not a vault, " +
+			"so IAM accepts only \"*\" for them; every other action is scoped to the one vault ARN.",
+		appliesTo: []string{"Resource::*"},
+	})
+
+	// "AccessKey" is a live credential's construct ID: changing it rotates
+	// the key without warning. Rotate with KeySerial instead.
+	key := awsiam.NewAccessKey(this, jsii.String("AccessKey"), &awsiam.AccessKeyProps{
+		User:   user,
+		Serial: p.KeySerial,
+	})
+
+	// The secret access key reaches the template only as a GetAtt that
+	// CloudFormation resolves inside Secrets Manager: never in plain text.
+	secret := awssecretsmanager.NewSecret(this, jsii.String("Secret"), &awssecretsmanager.SecretProps{
+		Description: jsii.String("Access key of the Glacier backup user for vault " + *p.VaultName),
+		SecretObjectValue: &map[string]awscdk.SecretValue{
+			"accessKeyId":     awscdk.SecretValue_UnsafePlainText(key.AccessKeyId()),
+			"secretAccessKey": key.SecretAccessKey(),
+		},
+		// The secret only holds the key that this stack owns: once the
+		// stack (and so the key) is gone, the secret is worthless.
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	suppressNag(secret, nagSuppression{
+		id: "AwsSolutions-SMG4",
+		reason: "An IAM user's access key cannot be rotated by a Secrets Manager rotation Lambda without " +
+			"breaking the NAS; it is rotated on purpose by raising keySerial and entering the new key on the NAS.",
+	})
+	topic := p.Topic
+	if topic == nil {
+		topic = newTopic(this, p.VaultName)
+	}
+	subscribeEmails(this, topic, p.NotifyEmails)
+
+	return &backupUser{
+		Construct:   this,
+		user:        user,
+		policy:      policy,
+		accessKeyID: key.AccessKeyId(),
+		secret:      secret,
+		topic:       topic,
+		vaultName:   p.VaultName,
+		vaultArn:    vaultArn,
+	}
+}
+
+func (b *backupUser) User() awsiam.User                { return b.user }
+func (b *backupUser) Policy() awsiam.ManagedPolicy     { return b.policy }
+func (b *backupUser) AccessKeyId() *string             { return b.accessKeyID }
+func (b *backupUser) Secret() awssecretsmanager.Secret { return b.secret }
+func (b *backupUser) Topic() awssns.ITopic             { return b.topic }
+func (b *backupUser) VaultName() *string               { return b.vaultName }
+func (b *backupUser) VaultArn() *string                { return b.vaultArn }

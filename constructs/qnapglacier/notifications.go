@@ -1,0 +1,62 @@
+package qnapglacier
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// notificationEvents are the only events a Glacier vault can publish: both
+// tell the owner that a retrieval job, which takes hours, is done.
+var notificationEvents = []string{"ArchiveRetrievalCompleted", "InventoryRetrievalCompleted"}
+
+// glacierPrincipal is the service that publishes vault notifications.
+const glacierPrincipal = "glacier.amazonaws.com"
+
+// newTopic creates the vault's notification topic. Its policy denies
+// publishing without TLS, and because any topic policy replaces SNS's
+// default one, it must itself let Glacier publish; it does so only on
+// behalf of this account (AWS:SourceOwner is the key SNS's own default
+// policy uses for that).
+func newTopic(scope constructs.Construct, vaultName *string) awssns.Topic {
+	var display *string
+	if !isToken(vaultName) {
+		display = jsii.String(topicDisplayName(*vaultName))
+	}
+	// "Topic" is the construct ID of a live resource: changing it replaces
+	// the topic and drops its subscriptions.
+	topic := awssns.NewTopic(scope, jsii.String("Topic"), &awssns.TopicProps{
+		DisplayName: display,
+		EnforceSSL:  jsii.Bool(true),
+	})
+	topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("AllowGlacierPublish"),
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String(glacierPrincipal), nil)},
+		Actions:    jsii.Strings("sns:Publish"),
+		Resources:  &[]*string{topic.TopicArn()},
+		Conditions: &map[string]any{
+			"StringEquals": map[string]any{"AWS:SourceOwner": awscdk.Stack_Of(scope).Account()},
+		},
+	}))
+	suppressNag(topic, nagSuppression{
+		id: "AwsSolutions-SNS2",
+		reason: "Glacier vault notifications have no supported configuration with a KMS-encrypted topic; " +
+			"AWS's own Glacier solutions leave such topics unencrypted. The messages hold job IDs, not data.",
+	})
+	return topic
+}
+
+// subscribeEmails subscribes each address to topic. Each subscription's
+// construct ID comes from its address, so reordering the list replaces
+// nothing and no one has to confirm again.
+func subscribeEmails(scope constructs.Construct, topic awssns.ITopic, emails []string) {
+	for _, email := range emails {
+		awssns.NewSubscription(scope, jsii.String(idFor("Email", email)), &awssns.SubscriptionProps{
+			Topic:    topic,
+			Protocol: awssns.SubscriptionProtocol_EMAIL,
+			Endpoint: jsii.String(email),
+		})
+	}
+}

@@ -1,0 +1,201 @@
+package qnapglacier
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/mail"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// DefaultUserPath is the IAM path of the user and its policy, as in the
+// reference Terraform module.
+const DefaultUserPath = "/automation/"
+
+// DefaultKeySerial is the access key serial used when none is given.
+const DefaultKeySerial = 1
+
+// BackupUserProps configures a [BackupUser].
+type BackupUserProps struct {
+	// VaultName is the Glacier vault the user may use: 1 to 255 characters
+	// from a-z, A-Z, 0-9, "_", "-" and ".". Required.
+	VaultName *string
+
+	// UserName is the IAM user's name: 1 to 64 characters from letters,
+	// digits and "+=,.@_-".
+	//
+	// Default: "<vault>-user", shortened with a hash past 64 characters.
+	UserName *string
+
+	// UserPath is the IAM path of the user and of its managed policy.
+	//
+	// Default: "/automation/".
+	UserPath *string
+
+	// KeySerial is the access key's serial number, a whole number from 0 up.
+	// Raising it replaces the access key and updates the secret: that is how
+	// the key is rotated.
+	//
+	// Default: 1.
+	KeySerial *float64
+
+	// Topic receives the vault's retrieval notifications. Bring your own to
+	// share one topic between vaults; its policy must then let
+	// glacier.amazonaws.com publish.
+	//
+	// Default: a new topic that enforces TLS and lets only Glacier, on
+	// behalf of this account, publish.
+	Topic awssns.ITopic
+
+	// NotifyEmails are e-mail addresses subscribed to the topic. Each one
+	// gets a confirmation e-mail from AWS on deploy.
+	//
+	// Default: no subscriptions.
+	NotifyEmails []string
+}
+
+var (
+	vaultNameRe = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+	userNameRe  = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]+$`)
+	userPathRe  = regexp.MustCompile(`^/([\x21-\x7E]*/)?$`)
+)
+
+// withDefaults returns a copy of props with every unset field filled in.
+// The caller's props are never written to.
+func (p *BackupUserProps) withDefaults() BackupUserProps {
+	c := *p
+	c.NotifyEmails = append([]string(nil), p.NotifyEmails...)
+	if c.UserName == nil && !isToken(c.VaultName) {
+		c.UserName = jsii.String(DefaultUserName(*c.VaultName))
+	}
+	if c.UserPath == nil {
+		c.UserPath = jsii.String(DefaultUserPath)
+	}
+	if c.KeySerial == nil {
+		c.KeySerial = jsii.Number(DefaultKeySerial)
+	}
+	return c
+}
+
+// Validate reports every problem with props, one per line, each naming the
+// field, the bad value and what is allowed. Values that are CDK tokens
+// (resolved only at deploy time) are not checked.
+func (p *BackupUserProps) Validate() error {
+	if p == nil {
+		return errors.New("props: required, with at least VaultName")
+	}
+	var errs []error
+	if p.VaultName == nil {
+		errs = append(errs, errors.New("VaultName: required"))
+	} else if err := ValidateVaultName(*p.VaultName); err != nil && !isToken(p.VaultName) {
+		errs = append(errs, fmt.Errorf("VaultName: %w", err))
+	}
+	if p.UserName != nil && !isToken(p.UserName) {
+		if err := ValidateUserName(*p.UserName); err != nil {
+			errs = append(errs, fmt.Errorf("UserName: %w", err))
+		}
+	}
+	if p.UserPath != nil && !isToken(p.UserPath) {
+		if v := *p.UserPath; len(v) > 512 || !userPathRe.MatchString(v) {
+			errs = append(errs, fmt.Errorf("UserPath %q: must be \"/\" or start and end with \"/\", at most 512 printable ASCII characters", v))
+		}
+	}
+	if p.KeySerial != nil && !isTokenNumber(p.KeySerial) {
+		if err := ValidateKeySerial(*p.KeySerial); err != nil {
+			errs = append(errs, fmt.Errorf("KeySerial: %w", err))
+		}
+	}
+	seen := map[string]bool{}
+	for _, e := range p.NotifyEmails {
+		if err := ValidateEmail(e); err != nil {
+			errs = append(errs, fmt.Errorf("NotifyEmails: %w", err))
+		} else if k := strings.ToLower(e); seen[k] {
+			errs = append(errs, fmt.Errorf("NotifyEmails: %q is listed twice; list each address once", e))
+		} else {
+			seen[k] = true
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ValidateVaultName checks a Glacier vault name: 1 to 255 characters from
+// a-z, A-Z, 0-9, "_", "-" and ".".
+func ValidateVaultName(name string) error {
+	const allowed = "must be 1 to 255 characters from a-z A-Z 0-9 _ - ."
+	switch {
+	case name == "":
+		return fmt.Errorf("empty: %s", allowed)
+	case len(name) > maxVaultNameLen:
+		return fmt.Errorf("%q is %d characters: %s", abbreviate(name), len(name), allowed)
+	case !vaultNameRe.MatchString(name):
+		return fmt.Errorf("%q has %s: %s", name, firstBadChar(name, vaultNameRe), allowed)
+	}
+	return nil
+}
+
+// ValidateUserName checks an IAM user name: 1 to 64 characters from
+// letters, digits and "+=,.@_-".
+func ValidateUserName(name string) error {
+	const allowed = "must be 1 to 64 characters from a-z A-Z 0-9 + = , . @ _ -"
+	switch {
+	case name == "":
+		return fmt.Errorf("empty: %s", allowed)
+	case len(name) > maxUserNameLen:
+		return fmt.Errorf("%q is %d characters: %s", abbreviate(name), len(name), allowed)
+	case !userNameRe.MatchString(name):
+		return fmt.Errorf("%q has %s: %s", name, firstBadChar(name, userNameRe), allowed)
+	}
+	return nil
+}
+
+// ValidateKeySerial checks an access key serial: a whole number from 0 to
+// 2147483647.
+func ValidateKeySerial(serial float64) error {
+	if serial < 0 || serial > math.MaxInt32 || serial != math.Trunc(serial) {
+		return fmt.Errorf("%v: must be a whole number from 0 to %d", serial, math.MaxInt32)
+	}
+	return nil
+}
+
+// ValidateEmail checks that s is a bare e-mail address such as
+// "owner@example.com", with no display name or angle brackets.
+func ValidateEmail(s string) error {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndex(s, "@"):], ".") {
+		return fmt.Errorf("%q is not an e-mail address: must look like name@example.com", s)
+	}
+	return nil
+}
+
+// firstBadChar describes the first character of s that re does not allow.
+func firstBadChar(s string, re *regexp.Regexp) string {
+	for i, r := range s {
+		if !re.MatchString(string(r)) {
+			return fmt.Sprintf("%q at position %d", r, i+1)
+		}
+	}
+	return "a character that is not allowed"
+}
+
+// abbreviate shortens a long value for an error message.
+func abbreviate(s string) string {
+	if len(s) <= 40 {
+		return s
+	}
+	return s[:20] + "..." + s[len(s)-10:]
+}
+
+func isToken(s *string) bool {
+	return s != nil && strings.Contains(*s, "${Token[") && *awscdk.Token_IsUnresolved(s)
+}
+
+func isTokenNumber(n *float64) bool {
+	// Number tokens are encoded as huge negative doubles (-1.8881545897087626e+289 and
+	// nearby): only those are worth a round trip to the CDK.
+	return n != nil && *n < -1e280 && *awscdk.Token_IsUnresolved(n)
+}

@@ -1,0 +1,77 @@
+package qnapglacier
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// ProjectTag is the tag key set to "qnap-glacier" on every resource the
+// stack creates, for cost reports.
+const ProjectTag = "project"
+
+// VaultTag is the tag key set to the vault name on every resource.
+const VaultTag = "qnap-glacier:vault"
+
+// VaultStackProps configures a [VaultStack].
+type VaultStackProps struct {
+	awscdk.StackProps
+	// BackupUser configures the stack's one [BackupUser].
+	BackupUser BackupUserProps
+}
+
+// VaultStack is a stack holding one [BackupUser] and the outputs a NAS
+// owner needs to set up the backup app. Give each vault its own stack so it
+// can be deployed and destroyed alone.
+type VaultStack interface {
+	awscdk.Stack
+	// BackupUser is the stack's backup user.
+	BackupUser() BackupUser
+}
+
+type vaultStack struct {
+	awscdk.Stack
+	backupUser BackupUser
+}
+
+// NewVaultStack creates a stack for one vault. Its outputs give the access
+// key ID, the secret's ARN and the command that reads the secret; never the
+// secret itself.
+func NewVaultStack(scope constructs.Construct, id *string, props *VaultStackProps) VaultStack {
+	if props == nil {
+		props = &VaultStackProps{}
+	}
+	if err := props.BackupUser.Validate(); err != nil {
+		panic(err)
+	}
+	stack := awscdk.NewStack(scope, id, &props.StackProps)
+	vault := *props.BackupUser.VaultName
+
+	// "BackupUser" is the path of every live resource in the stack.
+	b := NewBackupUser(stack, jsii.String("BackupUser"), &props.BackupUser)
+	tags := awscdk.Tags_Of(stack)
+	tags.Add(jsii.String(ProjectTag), jsii.String("qnap-glacier"), nil)
+	tags.Add(jsii.String(VaultTag), jsii.String(vault), nil)
+
+	output(stack, "VaultName", b.VaultName(), "The Glacier vault this user may use.")
+	output(stack, "VaultArn", b.VaultArn(), "The ARN of that vault.")
+	output(stack, "UserName", b.User().UserName(), "The IAM user the NAS signs in as.")
+	output(stack, "AccessKeyId", b.AccessKeyId(), "The access key ID to enter on the NAS (not secret).")
+	output(stack, "SecretArn", b.Secret().SecretArn(), "The Secrets Manager secret holding the access key and secret access key.")
+	output(stack, "GetSecretCommand", awscdk.Fn_Join(jsii.String(""), &[]*string{
+		jsii.String("aws secretsmanager get-secret-value --region "), stack.Region(),
+		jsii.String(" --secret-id "), b.Secret().SecretArn(),
+		jsii.String(" --query SecretString --output text"),
+	}), "Run this to read the secret access key; keep what it prints private.")
+	output(stack, "TopicArn", b.Topic().TopicArn(), "The SNS topic that announces finished retrievals.")
+	return &vaultStack{Stack: stack, backupUser: b}
+}
+
+func (s *vaultStack) BackupUser() BackupUser { return s.backupUser }
+
+func output(scope constructs.Construct, id string, value *string, description string) {
+	awscdk.NewCfnOutput(scope, jsii.String(id), &awscdk.CfnOutputProps{
+		Value:       value,
+		Description: jsii.String(description),
+	})
+}

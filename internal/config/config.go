@@ -1,0 +1,212 @@
+// Package config reads the qnap-glacier app's settings from CDK context
+// (cdk.json or "cdk -c key=value") and checks them before any stack is
+// built, so bad input ends in clear messages and no template.
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+)
+
+// Context keys the app reads.
+const (
+	KeyVaults       = "vaults"
+	KeyNotifyEmails = "notifyEmails"
+	KeyKeySerial    = "keySerial"
+	KeyUserName     = "userName"
+)
+
+// DefaultVault is the vault the app builds a stack for when "vaults" is not
+// set, so that "cdk synth" works with no configuration at all.
+const DefaultVault = "QNAP-Glacier-Vault"
+
+// Config is the app's checked configuration.
+type Config struct {
+	// Vaults gets one stack each, in this order.
+	Vaults []string
+	// NotifyEmails are subscribed to every vault's topic.
+	NotifyEmails []string
+	// KeySerial is every vault's access key serial.
+	KeySerial float64
+	// UserName overrides the IAM user name; only with a single vault.
+	UserName string
+}
+
+// Lookup returns the context value for key, or nil when it is unset.
+type Lookup func(key string) any
+
+// FromContext reads and checks every setting. The error names each bad
+// setting, its value and what is allowed, one problem per line.
+func FromContext(get Lookup) (*Config, error) {
+	c := &Config{KeySerial: qnapglacier.DefaultKeySerial}
+	var errs []error
+	fail := func(key string, err error) { errs = append(errs, fmt.Errorf("context %q: %w", key, err)) }
+
+	vaults, err := stringList(get(KeyVaults))
+	switch {
+	case err != nil:
+		fail(KeyVaults, err)
+	case vaults == nil:
+		c.Vaults = []string{DefaultVault}
+	case len(vaults) == 0:
+		fail(KeyVaults, errors.New("no vault names: give at least one, e.g. -c vaults=My-Vault"))
+	default:
+		seen := map[string]bool{}
+		for _, v := range vaults {
+			if err := qnapglacier.ValidateVaultName(v); err != nil {
+				fail(KeyVaults, err)
+			} else if seen[v] {
+				fail(KeyVaults, fmt.Errorf("%q is listed twice: each vault gets one stack, list it once", v))
+			}
+			seen[v] = true
+		}
+		c.Vaults = vaults
+	}
+
+	emails, err := stringList(get(KeyNotifyEmails))
+	if err != nil {
+		fail(KeyNotifyEmails, err)
+	}
+	seen := map[string]bool{}
+	for _, e := range emails {
+		if err := qnapglacier.ValidateEmail(e); err != nil {
+			fail(KeyNotifyEmails, err)
+		} else if k := strings.ToLower(e); seen[k] {
+			fail(KeyNotifyEmails, fmt.Errorf("%q is listed twice: list each address once", e))
+		} else {
+			seen[k] = true
+		}
+	}
+	c.NotifyEmails = emails
+
+	if v := get(KeyKeySerial); v != nil {
+		n, err := number(v)
+		if err == nil {
+			err = qnapglacier.ValidateKeySerial(n)
+		}
+		if err != nil {
+			fail(KeyKeySerial, err)
+		}
+		c.KeySerial = n
+	}
+
+	if v := get(KeyUserName); v != nil {
+		s, ok := v.(string)
+		switch {
+		case !ok:
+			fail(KeyUserName, fmt.Errorf("%v is not a string: give the IAM user name as text", v))
+		case len(c.Vaults) > 1:
+			fail(KeyUserName, fmt.Errorf("%q given with %d vaults: a user name applies to one vault only; drop it to get \"<vault>-user\" per vault", s, len(c.Vaults)))
+		default:
+			if err := qnapglacier.ValidateUserName(s); err != nil {
+				fail(KeyUserName, err)
+			}
+			c.UserName = s
+		}
+	}
+
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// BackupUserProps are the construct props for one of c's vaults.
+func (c *Config) BackupUserProps(vault string) qnapglacier.BackupUserProps {
+	p := qnapglacier.BackupUserProps{
+		VaultName:    jsii.String(vault),
+		KeySerial:    jsii.Number(c.KeySerial),
+		NotifyEmails: c.NotifyEmails,
+	}
+	if c.UserName != "" {
+		p.UserName = jsii.String(c.UserName)
+	}
+	return p
+}
+
+// Env is the stacks' environment: the CLI profile's account and region when
+// the CLI found an account, otherwise nil (environment-agnostic). The CLI
+// passes a region even with no profile (us-east-1), so only the account
+// tells whether a profile was found.
+func Env(getenv func(string) string) *awscdk.Environment {
+	account := getenv("CDK_DEFAULT_ACCOUNT")
+	if account == "" {
+		return nil
+	}
+	env := &awscdk.Environment{Account: jsii.String(account)}
+	if region := getenv("CDK_DEFAULT_REGION"); region != "" {
+		env.Region = jsii.String(region)
+	}
+	return env
+}
+
+// stringList reads a list setting: a JSON array of strings (cdk.json), or
+// on the command line a comma-separated string or a JSON array in a string.
+// It returns nil when the setting is unset.
+func stringList(v any) ([]string, error) {
+	switch t := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		s := strings.TrimSpace(t)
+		if strings.HasPrefix(s, "[") {
+			var list []string
+			if err := json.Unmarshal([]byte(s), &list); err != nil {
+				return nil, fmt.Errorf("malformed JSON array %s: %v; give a JSON array of strings or a comma-separated list", abbreviate(s), err)
+			}
+			return list, nil
+		}
+		list := []string{}
+		if s == "" {
+			return list, nil
+		}
+		// Empty items are kept so that "a,,b" is reported, not guessed at.
+		for _, part := range strings.Split(s, ",") {
+			list = append(list, strings.TrimSpace(part))
+		}
+		return list, nil
+	case []any:
+		list := make([]string, 0, len(t))
+		for i, item := range t {
+			s, ok := item.(string)
+			if !ok {
+				return nil, fmt.Errorf("item %d is %v, not a string: give a JSON array of strings", i+1, item)
+			}
+			list = append(list, s)
+		}
+		return list, nil
+	default:
+		return nil, fmt.Errorf("%v is neither a JSON array of strings nor a comma-separated string", v)
+	}
+}
+
+// number reads a numeric setting: a JSON number (cdk.json) or a decimal
+// string (command line).
+func number(v any) (float64, error) {
+	switch t := v.(type) {
+	case float64:
+		return t, nil
+	case string:
+		n, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a number: must be a whole number from 0 up", t)
+		}
+		return n, nil
+	default:
+		return 0, fmt.Errorf("%v is not a number: must be a whole number from 0 up", v)
+	}
+}
+
+func abbreviate(s string) string {
+	if len(s) <= 60 {
+		return s
+	}
+	return s[:50] + "..."
+}

@@ -1,0 +1,69 @@
+// Command qnap-glacier is the CDK app: one stack per Glacier vault, each
+// with an IAM user that can back up to that vault only. Settings come from
+// CDK context; see README.md.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/config"
+)
+
+func main() {
+	code := run(nil, os.Getenv, os.Stderr)
+	jsii.Close()
+	os.Exit(code)
+}
+
+// run builds and synthesizes the app. Bad settings end in one line per
+// problem on stderr and exit code 1, before anything is written.
+func run(props *awscdk.AppProps, getenv func(string) string, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			report(stderr, fmt.Errorf("%v", r))
+			code = 1
+		}
+	}()
+	app, err := newApp(props, getenv)
+	if err != nil {
+		report(stderr, err)
+		return 1
+	}
+	app.Synth(nil)
+	return 0
+}
+
+// newApp reads the settings and adds one stack per vault, without
+// synthesizing.
+func newApp(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error) {
+	app := awscdk.NewApp(props)
+	cfg, err := config.FromContext(func(key string) any {
+		return app.Node().TryGetContext(jsii.String(key))
+	})
+	if err != nil {
+		return nil, err
+	}
+	env := config.Env(getenv)
+	for _, vault := range cfg.Vaults {
+		qnapglacier.NewVaultStack(app, jsii.String(qnapglacier.StackName(vault)), &qnapglacier.VaultStackProps{
+			StackProps: awscdk.StackProps{
+				Env:         env,
+				Description: jsii.String("qnap-glacier: backup user and notifications for Glacier vault " + vault),
+			},
+			BackupUser: cfg.BackupUserProps(vault),
+		})
+	}
+	return app, nil
+}
+
+func report(w io.Writer, err error) {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintf(w, "qnap-glacier: error: %s\n", line)
+	}
+}
