@@ -54,7 +54,11 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		panic(err)
 	}
 	p := props.withDefaults()
-	this := constructs.NewConstruct(scope, id)
+	// The struct itself is registered with jsii, so a BackupUser can be
+	// handed to any CDK API that takes a construct (Tags_Of, as a scope...).
+	b := &backupUser{vaultName: p.VaultName}
+	constructs.NewConstruct_Override(b, scope, id)
+	this := b.Construct
 	stack := awscdk.Stack_Of(this)
 
 	vaultArn := stack.FormatArn(&awscdk.ArnComponents{
@@ -69,12 +73,8 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		Path:     p.UserPath,
 	})
 
-	var policyName *string
-	if !isToken(p.VaultName) {
-		policyName = jsii.String(PolicyName(*p.VaultName))
-	}
 	policy := awsiam.NewManagedPolicy(this, jsii.String("Policy"), &awsiam.ManagedPolicyProps{
-		ManagedPolicyName: policyName,
+		ManagedPolicyName: jsii.String(PolicyName(*p.VaultName)),
 		Path:              p.UserPath,
 		Description:       jsii.String("Policy for QNAP Glacier User"),
 		Statements:        userPolicyStatements(vaultArn),
@@ -117,16 +117,8 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 	}
 	subscribeEmails(this, topic, p.NotifyEmails)
 
-	return &backupUser{
-		Construct:   this,
-		user:        user,
-		policy:      policy,
-		accessKeyID: key.AccessKeyId(),
-		secret:      secret,
-		topic:       topic,
-		vaultName:   p.VaultName,
-		vaultArn:    vaultArn,
-	}
+	b.user, b.policy, b.accessKeyID, b.secret, b.topic, b.vaultArn = user, policy, key.AccessKeyId(), secret, topic, vaultArn
+	return b
 }
 
 func (b *backupUser) User() awsiam.User                { return b.user }

@@ -36,8 +36,11 @@ func shortHash(s string) string {
 // Otherwise it cuts name short and adds a hash of the whole name, so two long
 // names that share a beginning still give two different results, and the
 // same name always gives the same result.
+//
+// A name that holds a CDK token (known only at deploy time) is joined as it
+// is: it cannot be measured here.
 func fitName(prefix, name, suffix string, max int) string {
-	if full := prefix + name + suffix; len(full) <= max {
+	if full := prefix + name + suffix; len(full) <= max || strings.Contains(name, "${Token[") {
 		return full
 	}
 	keep := max - len(prefix) - len(suffix) - hashLen - 1

@@ -21,14 +21,10 @@ const glacierPrincipal = "glacier.amazonaws.com"
 // behalf of this account (AWS:SourceOwner is the key SNS's own default
 // policy uses for that).
 func newTopic(scope constructs.Construct, vaultName *string) awssns.Topic {
-	var display *string
-	if !isToken(vaultName) {
-		display = jsii.String(topicDisplayName(*vaultName))
-	}
 	// "Topic" is the construct ID of a live resource: changing it replaces
 	// the topic and drops its subscriptions.
 	topic := awssns.NewTopic(scope, jsii.String("Topic"), &awssns.TopicProps{
-		DisplayName: display,
+		DisplayName: jsii.String(topicDisplayName(*vaultName)),
 		EnforceSSL:  jsii.Bool(true),
 	})
 	topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{

@@ -70,7 +70,7 @@ var (
 func (p *BackupUserProps) withDefaults() BackupUserProps {
 	c := *p
 	c.NotifyEmails = append([]string(nil), p.NotifyEmails...)
-	if c.UserName == nil && !isToken(c.VaultName) {
+	if c.UserName == nil {
 		c.UserName = jsii.String(DefaultUserName(*c.VaultName))
 	}
 	if c.UserPath == nil {

@@ -44,11 +44,14 @@ func NewVaultStack(scope constructs.Construct, id *string, props *VaultStackProp
 	if err := props.BackupUser.Validate(); err != nil {
 		panic(err)
 	}
-	stack := awscdk.NewStack(scope, id, &props.StackProps)
+	s := &vaultStack{}
+	awscdk.NewStack_Override(s, scope, id, &props.StackProps)
+	stack := s.Stack
 	vault := *props.BackupUser.VaultName
 
 	// "BackupUser" is the path of every live resource in the stack.
 	b := NewBackupUser(stack, jsii.String("BackupUser"), &props.BackupUser)
+	s.backupUser = b
 	tags := awscdk.Tags_Of(stack)
 	tags.Add(jsii.String(ProjectTag), jsii.String("qnap-glacier"), nil)
 	tags.Add(jsii.String(VaultTag), jsii.String(vault), nil)
@@ -64,7 +67,7 @@ func NewVaultStack(scope constructs.Construct, id *string, props *VaultStackProp
 		jsii.String(" --query SecretString --output text"),
 	}), "Run this to read the secret access key; keep what it prints private.")
 	output(stack, "TopicArn", b.Topic().TopicArn(), "The SNS topic that announces finished retrievals.")
-	return &vaultStack{Stack: stack, backupUser: b}
+	return s
 }
 
 func (s *vaultStack) BackupUser() BackupUser { return s.backupUser }

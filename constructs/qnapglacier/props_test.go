@@ -1,0 +1,156 @@
+package qnapglacier_test
+
+import (
+	"math"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/stretchr/testify/assert"
+)
+
+func TestValidateVaultName(t *testing.T) {
+	cases := []struct {
+		name, vault, wantErr string
+	}{
+		{"accepts the default", "QNAP-Glacier-Vault", ""},
+		{"accepts every allowed character", "aZ09_-.", ""},
+		{"accepts 255 characters", strings.Repeat("v", 255), ""},
+		{"rejects an empty name", "", "empty: must be 1 to 255 characters from a-z A-Z 0-9 _ - ."},
+		{"rejects a space", "my vault", `"my vault" has ' ' at position 3: must be 1 to 255 characters`},
+		{"rejects 256 characters", strings.Repeat("v", 256), "is 256 characters: must be 1 to 255"},
+		{"rejects a slash", "a/b", `'/' at position 2`},
+		{"rejects non-ASCII", "fotos-ü", `'ü' at position 7`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := qnapglacier.ValidateVaultName(c.vault)
+			if c.wantErr == "" {
+				assert.NoError(t, err)
+			} else if assert.Error(t, err) {
+				assert.Contains(t, err.Error(), c.wantErr)
+			}
+		})
+	}
+}
+
+func TestValidateUserName(t *testing.T) {
+	cases := []struct {
+		name, user, wantErr string
+	}{
+		{"accepts IAM's characters", "nas+backup=1,a.b@c_d-e", ""},
+		{"accepts 64 characters", strings.Repeat("u", 64), ""},
+		{"rejects an empty name", "", "empty: must be 1 to 64 characters"},
+		{"rejects 65 characters", strings.Repeat("u", 65), "is 65 characters: must be 1 to 64"},
+		{"rejects a space", "nas user", `' ' at position 4`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := qnapglacier.ValidateUserName(c.user)
+			if c.wantErr == "" {
+				assert.NoError(t, err)
+			} else if assert.Error(t, err) {
+				assert.Contains(t, err.Error(), c.wantErr)
+			}
+		})
+	}
+}
+
+func TestValidateKeySerial(t *testing.T) {
+	for _, ok := range []float64{0, 1, 2, math.MaxInt32} {
+		assert.NoError(t, qnapglacier.ValidateKeySerial(ok), "serial %v", ok)
+	}
+	for _, bad := range []float64{-1, 1.5, math.NaN(), math.Inf(1), math.MaxInt32 + 1} {
+		err := qnapglacier.ValidateKeySerial(bad)
+		if assert.Error(t, err, "serial %v", bad) {
+			assert.Contains(t, err.Error(), "must be a whole number from 0 to 2147483647")
+		}
+	}
+}
+
+func TestValidateEmail(t *testing.T) {
+	for _, ok := range []string{"owner@example.com", "first.last+nas@mail.example.org"} {
+		assert.NoError(t, qnapglacier.ValidateEmail(ok), ok)
+	}
+	for _, bad := range []string{"", "owner", "owner@", "@example.com", "owner@localhost",
+		"Owner <owner@example.com>", " owner@example.com", "a b@example.com", "owner@example.com,x@example.com"} {
+		err := qnapglacier.ValidateEmail(bad)
+		if assert.Error(t, err, "%q", bad) {
+			assert.Contains(t, err.Error(), "is not an e-mail address: must look like name@example.com")
+		}
+	}
+}
+
+func TestValidatePropsCollectsEveryProblem(t *testing.T) {
+	props := &qnapglacier.BackupUserProps{
+		VaultName:    jsii.String("my vault"),
+		UserName:     jsii.String(strings.Repeat("u", 65)),
+		UserPath:     jsii.String("automation"),
+		KeySerial:    jsii.Number(-3),
+		NotifyEmails: []string{"not-an-address", "a@example.com", "A@example.com"},
+	}
+	err := props.Validate()
+	if !assert.Error(t, err) {
+		return
+	}
+	lines := strings.Split(err.Error(), "\n")
+	assert.Len(t, lines, 6, err.Error())
+	for i, field := range []string{"VaultName: ", "UserName: ", "UserPath ", "KeySerial: ", "NotifyEmails: ", "NotifyEmails: "} {
+		assert.True(t, strings.HasPrefix(lines[i], field), "line %d %q should name %s", i, lines[i], field)
+	}
+	assert.Contains(t, lines[5], "listed twice")
+}
+
+func TestValidatePropsRejectsMissingVaultName(t *testing.T) {
+	assert.EqualError(t, (&qnapglacier.BackupUserProps{}).Validate(), "VaultName: required")
+	var nilProps *qnapglacier.BackupUserProps
+	assert.ErrorContains(t, nilProps.Validate(), "VaultName")
+}
+
+func TestValidatePropsAcceptsMinimalProps(t *testing.T) {
+	assert.NoError(t, (&qnapglacier.BackupUserProps{VaultName: jsii.String("v")}).Validate())
+}
+
+var stackNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
+
+func TestDerivedNamesKeepShortNamesReadable(t *testing.T) {
+	assert.Equal(t, "QNAP-Glacier-Vault-user", qnapglacier.DefaultUserName("QNAP-Glacier-Vault"))
+	assert.Equal(t, "QNAPGlacierIAMUserPolicy-QNAP-Glacier-Vault", qnapglacier.PolicyName("QNAP-Glacier-Vault"))
+	assert.Equal(t, "QnapGlacier-QNAP-Glacier-Vault", qnapglacier.StackName("QNAP-Glacier-Vault"))
+}
+
+func TestDerivedNamesFitAWSLimitsForLongVaultNames(t *testing.T) {
+	for _, n := range []int{1, 58, 59, 60, 103, 104, 116, 117, 200, 255} {
+		for _, fill := range []string{"v", "v_"} {
+			vault := strings.Repeat(fill, n)[:n]
+			user, policy, stack := qnapglacier.DefaultUserName(vault), qnapglacier.PolicyName(vault), qnapglacier.StackName(vault)
+			assert.LessOrEqual(t, len(user), 64, "user name for %d-character vault", n)
+			assert.LessOrEqual(t, len(policy), 128, "policy name for %d-character vault", n)
+			assert.LessOrEqual(t, len(stack), 128, "stack name for %d-character vault", n)
+			assert.NoError(t, qnapglacier.ValidateUserName(user))
+			assert.Regexp(t, stackNameRe, stack)
+			assert.True(t, strings.HasSuffix(user, "-user"), user)
+			assert.True(t, strings.HasPrefix(policy, qnapglacier.PolicyNamePrefix), policy)
+		}
+	}
+}
+
+func TestDerivedNamesAreDeterministicAndDistinct(t *testing.T) {
+	long := strings.Repeat("a", 200)
+	assert.Equal(t, qnapglacier.DefaultUserName(long+"1"), qnapglacier.DefaultUserName(long+"1"))
+	assert.NotEqual(t, qnapglacier.DefaultUserName(long+"1"), qnapglacier.DefaultUserName(long+"2"))
+	assert.NotEqual(t, qnapglacier.PolicyName(long+"1"), qnapglacier.PolicyName(long+"2"))
+	assert.NotEqual(t, qnapglacier.StackName(long+"1"), qnapglacier.StackName(long+"2"))
+}
+
+func TestStackNameKeepsVaultsApartThatDifferOnlyInPunctuation(t *testing.T) {
+	names := map[string]string{}
+	for _, v := range []string{"photos-2024", "photos_2024", "photos.2024"} {
+		s := qnapglacier.StackName(v)
+		assert.Regexp(t, stackNameRe, s)
+		assert.NotContains(t, names, s, "%s and %s share a stack name", v, names[s])
+		names[s] = v
+	}
+}

@@ -1,0 +1,178 @@
+// Package cdktest holds what the project's CDK tests share: assertions that
+// fail a test instead of panicking, and templates synthesized once per
+// fixture and shared by every test that reads them.
+package cdktest
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Assert runs a CDK assertion. The Go assertions panic on a mismatch; Assert
+// turns the panic into a test error carrying the CDK's message, so the test
+// goes on and the other tests still run. It reports whether f passed.
+func Assert(t testing.TB, what string, f func()) (ok bool) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Errorf("%s: %v", what, r)
+			ok = false
+		}
+	}()
+	f()
+	return true
+}
+
+// NewApp is an app for tests: no built-in CloudFormation validation (one
+// dedicated test keeps it on), and the given context on top of cdk.json's
+// feature flags when flags is given.
+func NewApp(flags map[string]any, context map[string]any) awscdk.App {
+	ctx := map[string]any{}
+	for k, v := range flags {
+		ctx[k] = v
+	}
+	for k, v := range context {
+		ctx[k] = v
+	}
+	return awscdk.NewApp(&awscdk.AppProps{
+		Context:                         &ctx,
+		BuiltinCloudFormationValidation: jsii.Bool(false),
+		AnalyticsReporting:              jsii.Bool(false),
+	})
+}
+
+// Fixtures synthesizes each named fixture once and hands its template to
+// every test that asks. CDK calls share one jsii kernel that is not safe for
+// concurrent use, so Fixtures serializes them.
+type Fixtures struct {
+	mu    sync.Mutex
+	built map[string]fixture
+	synth int
+}
+
+type fixture struct {
+	stack    awscdk.Stack
+	template assertions.Template
+	err      error
+}
+
+// Stack returns the named fixture's stack and template, building it with
+// build the first time. A build that panics fails every test that asks for
+// that fixture, with the panic's message.
+func (f *Fixtures) Stack(t testing.TB, name string, build func() awscdk.Stack) (awscdk.Stack, assertions.Template) {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fx, ok := f.built[name]
+	if !ok {
+		fx = f.build(build)
+		if f.built == nil {
+			f.built = map[string]fixture{}
+		}
+		f.built[name] = fx
+	}
+	if fx.err != nil {
+		t.Fatalf("fixture %q: %v", name, fx.err)
+	}
+	return fx.stack, fx.template
+}
+
+// Template is Stack without the stack.
+func (f *Fixtures) Template(t testing.TB, name string, build func() awscdk.Stack) assertions.Template {
+	t.Helper()
+	_, tpl := f.Stack(t, name, build)
+	return tpl
+}
+
+func (f *Fixtures) build(build func() awscdk.Stack) (fx fixture) {
+	defer func() {
+		if r := recover(); r != nil {
+			fx = fixture{err: fmt.Errorf("%v", r)}
+		}
+	}()
+	stack := build()
+	f.synth++
+	return fixture{stack: stack, template: assertions.Template_FromStack(stack, nil)}
+}
+
+// Synths is how many templates were synthesized.
+func (f *Fixtures) Synths() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.synth
+}
+
+// Report prints how many fixtures were synthesized, for the suite's log.
+func (f *Fixtures) Report(pkg string) {
+	fmt.Printf("%s: %d fixtures synthesized\n", pkg, f.Synths())
+}
+
+// Resources returns the template's resources of type typ, by logical ID.
+func Resources(tpl assertions.Template, typ string) map[string]map[string]any {
+	found := tpl.FindResources(jsii.String(typ), nil)
+	out := map[string]map[string]any{}
+	for id, r := range *found {
+		out[id] = *r
+	}
+	return out
+}
+
+// Only returns the one resource of type typ, failing the test when there is
+// not exactly one.
+func Only(t testing.TB, tpl assertions.Template, typ string) (string, map[string]any) {
+	t.Helper()
+	rs := Resources(tpl, typ)
+	if len(rs) != 1 {
+		ids := make([]string, 0, len(rs))
+		for id := range rs {
+			ids = append(ids, id)
+		}
+		t.Fatalf("want exactly one %s, found %d: %s", typ, len(rs), strings.Join(ids, ", "))
+	}
+	for id, r := range rs {
+		return id, r
+	}
+	panic("unreachable")
+}
+
+// Props returns a resource's Properties.
+func Props(r map[string]any) map[string]any {
+	p, _ := r["Properties"].(map[string]any)
+	return p
+}
+
+// CdkJSONContext reads the "context" of a cdk.json file: the feature flags
+// and settings the app runs with under the CDK CLI.
+func CdkJSONContext(t testing.TB, path string) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	var doc struct {
+		Context map[string]any `json:"context"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatalf("parse %s: %v", path, err)
+	}
+	return doc.Context
+}
+
+// JSON is the whole template as JSON text, for checks that must hold
+// anywhere in it.
+func JSON(t testing.TB, tpl assertions.Template) string {
+	t.Helper()
+	raw, err := json.Marshal(tpl.ToJSON())
+	if err != nil {
+		t.Fatalf("template to JSON: %v", err)
+	}
+	return string(raw)
+}
