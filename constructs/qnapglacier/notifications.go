@@ -15,7 +15,9 @@ var notificationEvents = []string{"ArchiveRetrievalCompleted", "InventoryRetriev
 // glacierPrincipal is the service that publishes vault notifications.
 const glacierPrincipal = "glacier.amazonaws.com"
 
-// newTopic creates the vault's notification topic. Its policy denies
+// newTopic creates the vault's notification topic. It is not KMS-encrypted:
+// no supported configuration is known for Glacier publishing to such a
+// topic, and the messages hold job IDs, not data. Its policy denies
 // publishing without TLS, and because any topic policy replaces SNS's
 // default one, it must itself let Glacier publish; it does so only on
 // behalf of this account (AWS:SourceOwner is the key SNS's own default
@@ -36,11 +38,6 @@ func newTopic(scope constructs.Construct, vaultName *string) awssns.Topic {
 			"StringEquals": map[string]any{"AWS:SourceOwner": awscdk.Stack_Of(scope).Account()},
 		},
 	}))
-	suppressNag(topic, nagSuppression{
-		id: "AwsSolutions-SNS2",
-		reason: "Glacier vault notifications have no supported configuration with a KMS-encrypted topic; " +
-			"AWS's own Glacier solutions leave such topics unencrypted. The messages hold job IDs, not data.",
-	})
 	return topic
 }
 

@@ -1,0 +1,39 @@
+package qnapglacier_test
+
+import (
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/stretchr/testify/assert"
+)
+
+// TestCdkNagAwsSolutionsFindsNothingUnsuppressed runs cdk-nag's
+// AwsSolutions pack over a vault stack with every optional part switched
+// on. Every finding the package accepts is suppressed on its resource with
+// a written reason; anything else fails here.
+func TestCdkNagAwsSolutionsFindsNothingUnsuppressed(t *testing.T) {
+	app := cdktest.NewApp(nil, nil)
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	stack := qnapglacier.NewVaultStack(app, jsii.String("Nag"), &qnapglacier.VaultStackProps{
+		BackupUser: qnapglacier.BackupUserProps{
+			VaultName:    jsii.String(defaultVault),
+			NotifyEmails: []string{"owner@example.com"},
+		},
+	})
+	annotations := assertions.Annotations_FromStack(stack)
+	rule := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
+	for kind, found := range map[string]*[]*cxapi.SynthesisMessage{
+		"error":   annotations.FindError(jsii.String("*"), rule),
+		"warning": annotations.FindWarning(jsii.String("*"), rule),
+	} {
+		for _, m := range *found {
+			assert.Failf(t, "unsuppressed cdk-nag "+kind, "%s: %v", *m.Id, m.Entry.Data)
+		}
+	}
+}

@@ -1,0 +1,130 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/config"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func lookup(ctx map[string]any) config.Lookup {
+	return func(key string) any { return ctx[key] }
+}
+
+func TestDefaultsNeedNoConfiguration(t *testing.T) {
+	c, err := config.FromContext(lookup(nil))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"QNAP-Glacier-Vault"}, c.Vaults)
+	assert.Empty(t, c.NotifyEmails)
+	assert.Equal(t, 1.0, c.KeySerial)
+	assert.Empty(t, c.UserName)
+}
+
+func TestReadsCommandLineAndCdkJSONForms(t *testing.T) {
+	cases := []struct {
+		name   string
+		ctx    map[string]any
+		vaults []string
+		emails []string
+		serial float64
+	}{
+		{"comma-separated strings from -c", map[string]any{"vaults": "a, b_c,d.e", "notifyEmails": "x@example.com,y@example.org", "keySerial": "2"},
+			[]string{"a", "b_c", "d.e"}, []string{"x@example.com", "y@example.org"}, 2},
+		{"JSON array in a -c string", map[string]any{"vaults": `["a","b"]`}, []string{"a", "b"}, nil, 1},
+		{"JSON values from cdk.json", map[string]any{"vaults": []any{"a"}, "notifyEmails": []any{"x@example.com"}, "keySerial": 7.0},
+			[]string{"a"}, []string{"x@example.com"}, 7},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := config.FromContext(lookup(c.ctx))
+			require.NoError(t, err)
+			assert.Equal(t, c.vaults, got.Vaults)
+			assert.Equal(t, c.emails, got.NotifyEmails)
+			assert.Equal(t, c.serial, got.KeySerial)
+		})
+	}
+}
+
+func TestRejectsBadSettings(t *testing.T) {
+	cases := []struct {
+		name string
+		ctx  map[string]any
+		want string
+	}{
+		{"rejects a vault name with a space", map[string]any{"vaults": "my vault"},
+			`context "vaults": "my vault" has ' ' at position 3: must be 1 to 255 characters from a-z A-Z 0-9 _ - .`},
+		{"rejects an empty vault list", map[string]any{"vaults": ""},
+			`context "vaults": no vault names: give at least one`},
+		{"rejects an empty vault name in a list", map[string]any{"vaults": "a,,b"},
+			`context "vaults": empty: must be 1 to 255 characters`},
+		{"rejects a 256-character vault name", map[string]any{"vaults": strings.Repeat("v", 256)},
+			`context "vaults": "vvvvvvvvvvvvvvvvvvvv...vvvvvvvvvv" is 256 characters: must be 1 to 255`},
+		{"rejects a duplicate vault", map[string]any{"vaults": "a,b,a"},
+			`context "vaults": "a" is listed twice`},
+		{"rejects malformed JSON", map[string]any{"vaults": `["a",`},
+			`context "vaults": malformed JSON array ["a",: unexpected end of JSON input; give a JSON array of strings or a comma-separated list`},
+		{"rejects a non-string item", map[string]any{"vaults": []any{"a", 3.0}},
+			`context "vaults": item 2 is 3, not a string`},
+		{"rejects an object", map[string]any{"vaults": map[string]any{"a": 1.0}},
+			`context "vaults": map[a:1] is neither a JSON array of strings nor a comma-separated string`},
+		{"rejects a bad e-mail", map[string]any{"notifyEmails": "owner@example.com,not-an-address"},
+			`context "notifyEmails": "not-an-address" is not an e-mail address: must look like name@example.com`},
+		{"rejects a duplicate e-mail", map[string]any{"notifyEmails": "a@example.com,A@example.com"},
+			`context "notifyEmails": "A@example.com" is listed twice`},
+		{"rejects a non-numeric serial", map[string]any{"keySerial": "abc"},
+			`context "keySerial": "abc" is not a number: must be a whole number from 0 up`},
+		{"rejects a negative serial", map[string]any{"keySerial": "-1"},
+			`context "keySerial": -1: must be a whole number from 0 to 2147483647`},
+		{"rejects a fractional serial", map[string]any{"keySerial": 1.5},
+			`context "keySerial": 1.5: must be a whole number`},
+		{"rejects a user name with several vaults", map[string]any{"vaults": "a,b", "userName": "nas"},
+			`context "userName": "nas" given with 2 vaults: a user name applies to one vault only`},
+		{"rejects a bad user name", map[string]any{"userName": "nas user"},
+			`context "userName": "nas user" has ' ' at position 4`},
+		{"rejects a non-string user name", map[string]any{"userName": 5.0},
+			`context "userName": 5 is not a string`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := config.FromContext(lookup(c.ctx))
+			assert.Nil(t, got)
+			if assert.Error(t, err) {
+				assert.Contains(t, err.Error(), c.want)
+				assert.NotContains(t, err.Error(), "\n", "one problem, one line")
+			}
+		})
+	}
+}
+
+func TestReportsEveryProblemOnItsOwnLine(t *testing.T) {
+	_, err := config.FromContext(lookup(map[string]any{"vaults": "a b,c", "notifyEmails": "x", "keySerial": "-2"}))
+	require.Error(t, err)
+	lines := strings.Split(err.Error(), "\n")
+	require.Len(t, lines, 3)
+	assert.True(t, strings.HasPrefix(lines[0], `context "vaults"`))
+	assert.True(t, strings.HasPrefix(lines[1], `context "notifyEmails"`))
+	assert.True(t, strings.HasPrefix(lines[2], `context "keySerial"`))
+}
+
+func TestBackupUserPropsCarryTheSettings(t *testing.T) {
+	c, err := config.FromContext(lookup(map[string]any{"vaults": "v", "userName": "nas", "keySerial": "4", "notifyEmails": "x@example.com"}))
+	require.NoError(t, err)
+	p := c.BackupUserProps("v")
+	assert.Equal(t, "v", *p.VaultName)
+	assert.Equal(t, "nas", *p.UserName)
+	assert.Equal(t, 4.0, *p.KeySerial)
+	assert.Equal(t, []string{"x@example.com"}, p.NotifyEmails)
+	assert.NoError(t, p.Validate())
+}
+
+func TestEnvComesFromTheCLIProfileOnlyWhenItFoundAnAccount(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	assert.Nil(t, config.Env(env(map[string]string{"CDK_DEFAULT_REGION": "us-east-1"})), "a region alone is the CLI's fallback")
+	e := config.Env(env(map[string]string{"CDK_DEFAULT_ACCOUNT": "111122223333", "CDK_DEFAULT_REGION": "eu-west-1"}))
+	if assert.NotNil(t, e) {
+		assert.Equal(t, "111122223333", *e.Account)
+		assert.Equal(t, "eu-west-1", *e.Region)
+	}
+}
