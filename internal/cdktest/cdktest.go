@@ -59,9 +59,10 @@ type Fixtures struct {
 }
 
 type fixture struct {
-	stack    awscdk.Stack
-	template assertions.Template
-	err      error
+	stack     awscdk.Stack
+	template  assertions.Template
+	templates map[string]assertions.Template
+	err       error
 }
 
 // Stack returns the named fixture's stack and template, building it with
@@ -90,6 +91,42 @@ func (f *Fixtures) Template(t testing.TB, name string, build func() awscdk.Stack
 	t.Helper()
 	_, tpl := f.Stack(t, name, build)
 	return tpl
+}
+
+// App returns the templates of every stack of the named app fixture, by
+// stack name, building and synthesizing the app once the first time.
+func (f *Fixtures) App(t testing.TB, name string, build func() awscdk.App) map[string]assertions.Template {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fx, ok := f.built[name]
+	if !ok {
+		fx = f.buildApp(build)
+		if f.built == nil {
+			f.built = map[string]fixture{}
+		}
+		f.built[name] = fx
+	}
+	if fx.err != nil {
+		t.Fatalf("fixture %q: %v", name, fx.err)
+	}
+	return fx.templates
+}
+
+func (f *Fixtures) buildApp(build func() awscdk.App) (fx fixture) {
+	defer func() {
+		if r := recover(); r != nil {
+			fx = fixture{err: fmt.Errorf("%v", r)}
+		}
+	}()
+	assembly := build().Synth(nil)
+	f.synth++
+	fx.templates = map[string]assertions.Template{}
+	for _, st := range *assembly.Stacks() {
+		tpl := st.Template().(map[string]any)
+		fx.templates[*st.StackName()] = assertions.Template_FromJSON(&tpl, nil)
+	}
+	return fx
 }
 
 func (f *Fixtures) build(build func() awscdk.Stack) (fx fixture) {

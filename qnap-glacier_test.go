@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var fixtures cdktest.Fixtures
+
+func TestMain(m *testing.M) {
+	if os.Getenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION") == "" {
+		os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+	}
+	code := m.Run()
+	fixtures.Report("app")
+	jsii.Close()
+	os.Exit(code)
+}
+
+func noEnv(string) string { return "" }
+
+// appProps are the props the CDK CLI would give the app: cdk.json's context
+// (feature flags and defaults) with extra settings from "-c" on top.
+func appProps(t *testing.T, extra map[string]any, validate bool, outdir string) *awscdk.AppProps {
+	ctx := cdktest.CdkJSONContext(t, "cdk.json")
+	for k, v := range extra {
+		ctx[k] = v
+	}
+	props := &awscdk.AppProps{Context: &ctx, BuiltinCloudFormationValidation: jsii.Bool(validate)}
+	if outdir != "" {
+		props.Outdir = jsii.String(outdir)
+	}
+	return props
+}
+
+// stacks builds the app for a context and returns its stacks by name.
+func stacks(t *testing.T, extra map[string]any, getenv func(string) string) map[string]awscdk.Stack {
+	app, err := newApp(appProps(t, extra, false, ""), getenv)
+	require.NoError(t, err)
+	out := map[string]awscdk.Stack{}
+	for _, c := range *app.Node().Children() {
+		if *awscdk.Stack_IsStack(c) {
+			s := c.(awscdk.Stack)
+			out[*s.StackName()] = s
+		}
+	}
+	return out
+}
+
+// templates synthesizes the app for a context once per fixture name and
+// returns its templates by stack name.
+func templates(t *testing.T, fixture string, extra map[string]any) map[string]assertions.Template {
+	return fixtures.App(t, fixture, func() awscdk.App {
+		app, err := newApp(appProps(t, extra, false, t.TempDir()), noEnv)
+		require.NoError(t, err)
+		return app
+	})
+}
+
+func TestDefaultAppHasOneStackForTheDefaultVault(t *testing.T) {
+	all := stacks(t, nil, noEnv)
+	require.Len(t, all, 1)
+	s, ok := all["QnapGlacier-QNAP-Glacier-Vault"]
+	require.True(t, ok)
+	assert.True(t, *awscdk.Token_IsUnresolved(s.Account()), "with no CLI profile the stack is environment-agnostic")
+	tpl := templates(t, "default", nil)["QnapGlacier-QNAP-Glacier-Vault"]
+	cdktest.Assert(t, "default user", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::IAM::User"), map[string]any{"UserName": "QNAP-Glacier-Vault-user"})
+	})
+}
+
+func TestEachVaultGetsItsOwnStackAndUser(t *testing.T) {
+	ctx := map[string]any{"vaults": "photos,archive_2024.old", "notifyEmails": "owner@example.com"}
+	all := templates(t, "two-vaults", ctx)
+	assert.Len(t, all, 2)
+	for _, vault := range []string{"photos", "archive_2024.old"} {
+		stackName := qnapglacier.StackName(vault)
+		require.Contains(t, all, stackName)
+		tpl := all[stackName]
+		tpl.ResourceCountIs(jsii.String("AWS::IAM::User"), jsii.Number(1))
+		cdktest.Assert(t, stackName+" user", func() {
+			tpl.HasResourceProperties(jsii.String("AWS::IAM::User"), map[string]any{"UserName": vault + "-user"})
+		})
+		cdktest.Assert(t, stackName+" policy", func() {
+			tpl.HasResourceProperties(jsii.String("AWS::IAM::ManagedPolicy"), map[string]any{
+				"ManagedPolicyName": "QNAPGlacierIAMUserPolicy-" + vault,
+			})
+		})
+		cdktest.Assert(t, stackName+" subscription", func() {
+			tpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{"Endpoint": "owner@example.com"})
+		})
+		cdktest.Assert(t, stackName+" vault output", func() {
+			tpl.HasOutput(jsii.String("VaultName"), map[string]any{"Value": vault})
+		})
+	}
+}
+
+func TestStacksTakeAccountAndRegionFromTheCLIProfile(t *testing.T) {
+	getenv := func(k string) string {
+		return map[string]string{"CDK_DEFAULT_ACCOUNT": "111122223333", "CDK_DEFAULT_REGION": "eu-west-1"}[k]
+	}
+	s := stacks(t, nil, getenv)["QnapGlacier-QNAP-Glacier-Vault"]
+	require.NotNil(t, s)
+	assert.Equal(t, "111122223333", *s.Account())
+	assert.Equal(t, "eu-west-1", *s.Region())
+}
+
+func TestBadContextEndsInClearErrorsAndWritesNothing(t *testing.T) {
+	cases := []struct {
+		name  string
+		ctx   map[string]any
+		lines []string
+	}{
+		{"rejects a vault name with a space", map[string]any{"vaults": "my vault"},
+			[]string{`qnap-glacier: error: context "vaults": "my vault" has ' ' at position 3: must be 1 to 255 characters from a-z A-Z 0-9 _ - .`}},
+		{"rejects an empty vault name", map[string]any{"vaults": ""},
+			[]string{`qnap-glacier: error: context "vaults": no vault names: give at least one, e.g. -c vaults=My-Vault`}},
+		{"rejects 256 characters", map[string]any{"vaults": strings.Repeat("x", 256)},
+			[]string{`qnap-glacier: error: context "vaults": "xxxxxxxxxxxxxxxxxxxx...xxxxxxxxxx" is 256 characters: must be 1 to 255 characters from a-z A-Z 0-9 _ - .`}},
+		{"rejects a bad e-mail", map[string]any{"notifyEmails": "owner(at)example.com"},
+			[]string{`qnap-glacier: error: context "notifyEmails": "owner(at)example.com" is not an e-mail address: must look like name@example.com`}},
+		{"rejects malformed context JSON", map[string]any{"vaults": `["photos"`},
+			[]string{`qnap-glacier: error: context "vaults": malformed JSON array ["photos": unexpected end of JSON input; give a JSON array of strings or a comma-separated list`}},
+		{"rejects a negative serial and a user name for two vaults", map[string]any{"vaults": "a,b", "keySerial": "-1", "userName": "nas"},
+			[]string{
+				`qnap-glacier: error: context "keySerial": -1: must be a whole number from 0 to 2147483647`,
+				`qnap-glacier: error: context "userName": "nas" given with 2 vaults: a user name applies to one vault only; drop it to get "<vault>-user" per vault`,
+			}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := t.TempDir()
+			var stderr bytes.Buffer
+			code := run(appProps(t, c.ctx, false, out), noEnv, &stderr)
+			assert.Equal(t, 1, code)
+			assert.Equal(t, strings.Join(c.lines, "\n")+"\n", stderr.String())
+			entries, err := os.ReadDir(out)
+			require.NoError(t, err)
+			assert.Empty(t, entries, "no template or assembly is written")
+		})
+	}
+}
+
+// TestDefaultAppPassesTheStrictCloudFormationValidator synthesizes the app
+// as "cdk synth" does with no settings: cdk.json's context, which makes the
+// built-in CloudFormation validator's findings fail synth, and the
+// validator on. It is the suite's one synth with the validator.
+func TestDefaultAppPassesTheStrictCloudFormationValidator(t *testing.T) {
+	ctx := cdktest.CdkJSONContext(t, "cdk.json")
+	require.Equal(t, true, ctx["@aws-cdk/core:validateAgainstDefaultRules"], "cdk.json makes validator findings fail synth")
+	out := t.TempDir()
+	var stderr bytes.Buffer
+	code := run(appProps(t, nil, true, out), noEnv, &stderr)
+	require.Equal(t, 0, code, stderr.String())
+	assert.FileExists(t, filepath.Join(out, "QnapGlacier-QNAP-Glacier-Vault.template.json"))
+
+	raw, err := os.ReadFile(filepath.Join(out, "validation-report.json"))
+	require.NoError(t, err)
+	var report struct {
+		PluginReports []struct {
+			PluginName string
+			Violations []struct{ RuleName, Description, Severity string }
+		}
+	}
+	require.NoError(t, json.Unmarshal(raw, &report))
+	for _, p := range report.PluginReports {
+		for _, v := range p.Violations {
+			t.Errorf("%s %s %s: %s", p.PluginName, v.Severity, v.RuleName, v.Description)
+		}
+	}
+}
