@@ -153,18 +153,27 @@ func TestBadContextEndsInClearErrorsAndWritesNothing(t *testing.T) {
 	}
 }
 
-// TestDefaultAppPassesTheStrictCloudFormationValidator synthesizes the app
-// as "cdk synth" does with no settings: cdk.json's context, which makes the
-// built-in CloudFormation validator's findings fail synth, and the
-// validator on. It is the suite's one synth with the validator.
-func TestDefaultAppPassesTheStrictCloudFormationValidator(t *testing.T) {
+// TestEveryModePassesTheStrictCloudFormationValidator synthesizes the app
+// as "cdk synth" does: cdk.json's context, which makes the built-in
+// CloudFormation validator's findings fail synth, and the validator on. The
+// default vault keeps its defaults, so its stack is the default app's; two
+// more vaults cover the other modes. It is the suite's one synth with the
+// validator.
+func TestEveryModePassesTheStrictCloudFormationValidator(t *testing.T) {
 	ctx := cdktest.CdkJSONContext(t, "cdk.json")
 	require.Equal(t, true, ctx["@aws-cdk/core:validateAgainstDefaultRules"], "cdk.json makes validator findings fail synth")
 	out := t.TempDir()
 	var stderr bytes.Buffer
-	code := run(appProps(t, nil, true, out), noEnv, &stderr)
+	code := run(appProps(t, map[string]any{
+		"vaults":       "QNAP-Glacier-Vault,Existing-Vault,Stack-Vault",
+		"vaultMode":    `{"Existing-Vault":"existing","Stack-Vault":"stack"}`,
+		"vaultTags":    `{"Stack-Vault":{"owner":"me"}}`,
+		"notifyEmails": "owner@example.com",
+	}, true, out), noEnv, &stderr)
 	require.Equal(t, 0, code, stderr.String())
-	assert.FileExists(t, filepath.Join(out, "QnapGlacier-QNAP-Glacier-Vault.template.json"))
+	for _, vault := range []string{"QNAP-Glacier-Vault", "Existing-Vault", "Stack-Vault"} {
+		assert.FileExists(t, filepath.Join(out, qnapglacier.StackName(vault)+".template.json"))
+	}
 
 	raw, err := os.ReadFile(filepath.Join(out, "validation-report.json"))
 	require.NoError(t, err)
@@ -179,5 +188,40 @@ func TestDefaultAppPassesTheStrictCloudFormationValidator(t *testing.T) {
 		for _, v := range p.Violations {
 			t.Errorf("%s %s %s: %s", p.PluginName, v.Severity, v.RuleName, v.Description)
 		}
+	}
+}
+
+func TestVaultSettingsReachEachVaultsStack(t *testing.T) {
+	all := templates(t, "modes", map[string]any{
+		"vaults":              "a,b",
+		"vaultMode":           `{"b":"stack"}`,
+		"vaultTags":           `{"b":{"owner":"me"}}`,
+		"protectArchivesDays": "30",
+	})
+	a, b := all[qnapglacier.StackName("a")], all[qnapglacier.StackName("b")]
+	require.NotNil(t, a)
+	require.NotNil(t, b)
+	cdktest.Assert(t, "a stays in app mode", func() {
+		a.HasOutput(jsii.String("VaultMode"), map[string]any{"Value": "app"})
+	})
+	a.ResourceCountIs(jsii.String("Custom::GlacierVault"), jsii.Number(0))
+	cdktest.Assert(t, "b is created by the stack", func() {
+		b.HasOutput(jsii.String("VaultMode"), map[string]any{"Value": "stack"})
+	})
+	b.ResourceCountIs(jsii.String("Custom::GlacierVault"), jsii.Number(1))
+	b.ResourceCountIs(jsii.String("Custom::GlacierVaultAccessPolicy"), jsii.Number(1))
+	cdktest.Assert(t, "b's tags", func() {
+		b.HasResourceProperties(jsii.String("Custom::GlacierVaultTags"), map[string]any{
+			"Create": assertions.Match_StringLikeRegexp(jsii.String(`"owner":"me"`)),
+		})
+	})
+	for name, tpl := range map[string]assertions.Template{"a": a, "b": b} {
+		cdktest.Assert(t, name+" protects archives", func() {
+			tpl.HasResourceProperties(jsii.String("AWS::IAM::ManagedPolicy"), map[string]any{
+				"PolicyDocument": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{
+					assertions.Match_ObjectLike(&map[string]any{"Sid": "AllowDeleteOldArchivesOnly"}),
+				})},
+			})
+		})
 	}
 }

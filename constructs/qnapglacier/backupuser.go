@@ -29,6 +29,12 @@ type BackupUser interface {
 	// VaultArn is the vault's ARN, built from the stack's partition, region
 	// and account.
 	VaultArn() *string
+	// VaultMode says who creates the vault and whether the stack configures it.
+	VaultMode() VaultMode
+	// VaultConfig holds the custom resources that create and configure the
+	// vault, or is nil in app mode. Add dependencies on it to act after the
+	// vault is configured.
+	VaultConfig() constructs.Construct
 }
 
 type backupUser struct {
@@ -40,6 +46,8 @@ type backupUser struct {
 	topic       awssns.ITopic
 	vaultName   *string
 	vaultArn    *string
+	vaultMode   VaultMode
+	vaultConfig constructs.Construct
 }
 
 // NewBackupUser creates the IAM user, its vault-scoped policy, its access
@@ -47,7 +55,7 @@ type backupUser struct {
 // panics with every problem in props (see [BackupUserProps.Validate]).
 //
 // The child construct IDs ("User", "Policy", "AccessKey", "Secret",
-// "Topic") are part of the API: changing one would replace a live resource,
+// "Topic", "Vault") are part of the API: changing one would replace a live resource,
 // and a replaced user or key breaks the NAS's credentials.
 func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProps) BackupUser {
 	if err := props.Validate(); err != nil {
@@ -77,7 +85,7 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		ManagedPolicyName: jsii.String(PolicyName(*p.VaultName)),
 		Path:              p.UserPath,
 		Description:       jsii.String("Policy for QNAP Glacier User"),
-		Statements:        userPolicyStatements(vaultArn),
+		Statements:        userPolicyStatements(vaultArn, *p.ProtectArchivesDays),
 		Users:             &[]awsiam.IUser{user},
 	})
 	suppressNag(policy, nagSuppression{
@@ -116,15 +124,19 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		topic = newTopic(this, p.VaultName)
 	}
 	subscribeEmails(this, topic, p.NotifyEmails)
+	b.vaultConfig = configureVault(this, &p, vaultArn, topic.TopicArn())
+	b.vaultMode = p.VaultMode
 
 	b.user, b.policy, b.accessKeyID, b.secret, b.topic, b.vaultArn = user, policy, key.AccessKeyId(), secret, topic, vaultArn
 	return b
 }
 
-func (b *backupUser) User() awsiam.User                { return b.user }
-func (b *backupUser) Policy() awsiam.ManagedPolicy     { return b.policy }
-func (b *backupUser) AccessKeyId() *string             { return b.accessKeyID }
-func (b *backupUser) Secret() awssecretsmanager.Secret { return b.secret }
-func (b *backupUser) Topic() awssns.ITopic             { return b.topic }
-func (b *backupUser) VaultName() *string               { return b.vaultName }
-func (b *backupUser) VaultArn() *string                { return b.vaultArn }
+func (b *backupUser) User() awsiam.User                 { return b.user }
+func (b *backupUser) Policy() awsiam.ManagedPolicy      { return b.policy }
+func (b *backupUser) AccessKeyId() *string              { return b.accessKeyID }
+func (b *backupUser) Secret() awssecretsmanager.Secret  { return b.secret }
+func (b *backupUser) Topic() awssns.ITopic              { return b.topic }
+func (b *backupUser) VaultName() *string                { return b.vaultName }
+func (b *backupUser) VaultArn() *string                 { return b.vaultArn }
+func (b *backupUser) VaultMode() VaultMode              { return b.vaultMode }
+func (b *backupUser) VaultConfig() constructs.Construct { return b.vaultConfig }

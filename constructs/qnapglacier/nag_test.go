@@ -14,26 +14,35 @@ import (
 )
 
 // TestCdkNagAwsSolutionsFindsNothingUnsuppressed runs cdk-nag's
-// AwsSolutions pack over a vault stack with every optional part switched
-// on. Every finding the package accepts is suppressed on its resource with
-// a written reason; anything else fails here.
+// AwsSolutions pack over one app holding a vault stack in each mode, with
+// every optional part switched on. Every finding the package accepts is
+// suppressed on its resource with a written reason; anything else fails
+// here.
 func TestCdkNagAwsSolutionsFindsNothingUnsuppressed(t *testing.T) {
 	app := cdktest.NewApp(nil, nil)
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
-	stack := qnapglacier.NewVaultStack(app, jsii.String("Nag"), &qnapglacier.VaultStackProps{
-		BackupUser: qnapglacier.BackupUserProps{
-			VaultName:    jsii.String(defaultVault),
-			NotifyEmails: []string{"owner@example.com"},
-		},
-	})
-	annotations := assertions.Annotations_FromStack(stack)
+	var stacks []awscdk.Stack
+	for _, mode := range qnapglacier.VaultModes {
+		stacks = append(stacks, qnapglacier.NewVaultStack(app, jsii.String("Nag-"+string(mode)), &qnapglacier.VaultStackProps{
+			BackupUser: qnapglacier.BackupUserProps{
+				VaultName:           jsii.String(defaultVault),
+				NotifyEmails:        []string{"owner@example.com"},
+				VaultMode:           mode,
+				VaultTags:           map[string]string{"owner": "me"},
+				ProtectArchivesDays: jsii.Number(90),
+			},
+		}))
+	}
 	rule := assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))
-	for kind, found := range map[string]*[]*cxapi.SynthesisMessage{
-		"error":   annotations.FindError(jsii.String("*"), rule),
-		"warning": annotations.FindWarning(jsii.String("*"), rule),
-	} {
-		for _, m := range *found {
-			assert.Failf(t, "unsuppressed cdk-nag "+kind, "%s: %v", *m.Id, m.Entry.Data)
+	for _, stack := range stacks {
+		annotations := assertions.Annotations_FromStack(stack)
+		for kind, found := range map[string]*[]*cxapi.SynthesisMessage{
+			"error":   annotations.FindError(jsii.String("*"), rule),
+			"warning": annotations.FindWarning(jsii.String("*"), rule),
+		} {
+			for _, m := range *found {
+				assert.Failf(t, "unsuppressed cdk-nag "+kind, "%s: %v", *m.Id, m.Entry.Data)
+			}
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package qnapglacier
 
 import (
+	"slices"
+	"strconv"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -40,11 +43,22 @@ var vaultActions = []string{
 	"glacier:AddTagsToVault",
 }
 
+// deleteArchive is the one vault action that ProtectArchivesDays limits.
+const deleteArchive = "glacier:DeleteArchive"
+
+// archiveAgeKey is the condition key Glacier sets on DeleteArchive requests.
+const archiveAgeKey = "glacier:ArchiveAgeInDays"
+
 // userPolicyStatements are the statements of the backup user's managed
 // policy: the reference policy, with its placeholder resource replaced by
-// vaultArn.
-func userPolicyStatements(vaultArn *string) *[]awsiam.PolicyStatement {
-	return &[]awsiam.PolicyStatement{
+// vaultArn. With protectDays above 0, DeleteArchive moves to a statement of
+// its own that allows it only for archives at least that many days old.
+func userPolicyStatements(vaultArn *string, protectDays float64) *[]awsiam.PolicyStatement {
+	actions := vaultActions
+	if protectDays > 0 {
+		actions = slices.DeleteFunc(slices.Clone(vaultActions), func(a string) bool { return a == deleteArchive })
+	}
+	statements := []awsiam.PolicyStatement{
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String("AllowGlacierGlobal"),
 			Actions:   jsii.Strings(globalActions...),
@@ -52,8 +66,20 @@ func userPolicyStatements(vaultArn *string) *[]awsiam.PolicyStatement {
 		}),
 		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String("AllowGlacierVault"),
-			Actions:   jsii.Strings(vaultActions...),
+			Actions:   jsii.Strings(actions...),
 			Resources: &[]*string{vaultArn},
 		}),
 	}
+	if protectDays > 0 {
+		statements = append(statements, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:        jsii.String("AllowDeleteOldArchivesOnly"),
+			Actions:    jsii.Strings(deleteArchive),
+			Resources:  &[]*string{vaultArn},
+			Conditions: &map[string]any{"NumericGreaterThanEquals": map[string]any{archiveAgeKey: days(protectDays)}},
+		}))
+	}
+	return &statements
 }
+
+// days renders a day count as IAM condition values are written.
+func days(n float64) string { return strconv.FormatFloat(n, 'f', 0, 64) }

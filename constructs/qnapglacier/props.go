@@ -3,10 +3,13 @@ package qnapglacier
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
@@ -57,7 +60,63 @@ type BackupUserProps struct {
 	//
 	// Default: no subscriptions.
 	NotifyEmails []string
+
+	// VaultMode says who creates the vault, and so whether the stack may
+	// configure it: [VaultModeApp], [VaultModeExisting] or [VaultModeStack].
+	// Changing it never replaces the user, its key or its secret.
+	//
+	// Default: [VaultModeApp].
+	VaultMode VaultMode
+
+	// VaultTags are tags the stack puts on the vault (in the existing and
+	// stack modes), on top of the project and vault tags. Keys: 1 to 128
+	// characters, not starting with "aws:"; values: up to 256 characters;
+	// letters, digits, spaces and _ . : / = + - @. At most 48.
+	//
+	// Default: only the project and vault tags.
+	VaultTags map[string]string
+
+	// ProtectArchivesDays guards backups against a stolen key or ransomware
+	// on the NAS: when above 0, nobody may delete an archive younger than
+	// this many days. The user's own policy allows DeleteArchive only for
+	// older archives (in every mode), and in the existing and stack modes a
+	// vault access policy denies it to every principal. A whole number from
+	// 0 to 36500.
+	//
+	// Default: 0 (off), as in the reference policy.
+	ProtectArchivesDays *float64
 }
+
+// VaultMode says who creates a vault and whether the stack configures it.
+type VaultMode string
+
+const (
+	// VaultModeApp leaves the vault to the backup app, as the QNAP app
+	// insists: the stack creates no vault and configures none. Once the app
+	// has created the vault, deploy again with VaultModeExisting.
+	VaultModeApp VaultMode = "app"
+	// VaultModeExisting configures a vault that already exists: its
+	// notifications, its tags and the archive protection policy.
+	VaultModeExisting VaultMode = "existing"
+	// VaultModeStack creates the vault (createVault is idempotent) and then
+	// configures it as VaultModeExisting does. The vault is never deleted.
+	VaultModeStack VaultMode = "stack"
+)
+
+// VaultModes are the valid vault modes, in the order the docs list them.
+var VaultModes = []VaultMode{VaultModeApp, VaultModeExisting, VaultModeStack}
+
+// configuresVault reports whether the stack configures the vault.
+func (m VaultMode) configuresVault() bool { return m == VaultModeExisting || m == VaultModeStack }
+
+// Limits on the vault settings.
+const (
+	// MaxProtectArchivesDays is the largest ProtectArchivesDays (100 years).
+	MaxProtectArchivesDays = 36500
+	// MaxVaultTags leaves room for the two tags the stack adds within
+	// Glacier's 50 tags per vault.
+	MaxVaultTags = 48
+)
 
 var (
 	vaultNameRe = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
@@ -79,6 +138,13 @@ func (p *BackupUserProps) withDefaults() BackupUserProps {
 	if c.KeySerial == nil {
 		c.KeySerial = jsii.Number(DefaultKeySerial)
 	}
+	if c.VaultMode == "" {
+		c.VaultMode = VaultModeApp
+	}
+	if c.ProtectArchivesDays == nil {
+		c.ProtectArchivesDays = jsii.Number(0)
+	}
+	c.VaultTags = maps.Clone(p.VaultTags)
 	return c
 }
 
@@ -118,6 +184,69 @@ func (p *BackupUserProps) Validate() error {
 			errs = append(errs, fmt.Errorf("NotifyEmails: %q is listed twice; list each address once", e))
 		} else {
 			seen[k] = true
+		}
+	}
+	if p.VaultMode != "" {
+		if err := ValidateVaultMode(string(p.VaultMode)); err != nil {
+			errs = append(errs, fmt.Errorf("VaultMode: %w", err))
+		}
+	}
+	if p.ProtectArchivesDays != nil && !isTokenNumber(p.ProtectArchivesDays) {
+		if err := ValidateProtectArchivesDays(*p.ProtectArchivesDays); err != nil {
+			errs = append(errs, fmt.Errorf("ProtectArchivesDays: %w", err))
+		}
+	}
+	if err := ValidateVaultTags(p.VaultTags); err != nil {
+		errs = append(errs, fmt.Errorf("VaultTags: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// ValidateVaultMode checks a vault mode: app, existing or stack.
+func ValidateVaultMode(mode string) error {
+	if slices.Contains(VaultModes, VaultMode(mode)) {
+		return nil
+	}
+	return fmt.Errorf("%q is not a vault mode: must be one of app, existing, stack", mode)
+}
+
+// ValidateProtectArchivesDays checks a protection period: a whole number of
+// days from 0 (off) to 36500.
+func ValidateProtectArchivesDays(days float64) error {
+	if days < 0 || days > MaxProtectArchivesDays || days != math.Trunc(days) {
+		return fmt.Errorf("%v: must be a whole number of days from 0 (off) to %d", days, MaxProtectArchivesDays)
+	}
+	return nil
+}
+
+var tagCharsRe = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+
+// ValidateVaultTags checks tags against AWS's tag rules: keys of 1 to 128
+// characters not starting with "aws:", values of up to 256 characters, both
+// from letters, digits, spaces and _ . : / = + - @; at most 48 tags.
+func ValidateVaultTags(tags map[string]string) error {
+	const allowed = "letters, digits, spaces and _ . : / = + - @"
+	var errs []error
+	if len(tags) > MaxVaultTags {
+		errs = append(errs, fmt.Errorf("%d tags: at most %d (Glacier allows 50 per vault and the stack adds 2)", len(tags), MaxVaultTags))
+	}
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		v := tags[k]
+		switch {
+		case k == "" || utf8.RuneCountInString(k) > 128:
+			errs = append(errs, fmt.Errorf("key %q: must be 1 to 128 characters", abbreviate(k)))
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			errs = append(errs, fmt.Errorf("key %q: must not start with \"aws:\", which AWS reserves", k))
+		case !tagCharsRe.MatchString(k):
+			errs = append(errs, fmt.Errorf("key %q has %s: must be %s", k, firstBadChar(k, tagCharsRe), allowed))
+		case k == ProjectTag || k == VaultTag:
+			errs = append(errs, fmt.Errorf("key %q: the stack sets this tag itself", k))
+		}
+		switch {
+		case utf8.RuneCountInString(v) > 256:
+			errs = append(errs, fmt.Errorf("value of %q: %d characters, must be at most 256", k, utf8.RuneCountInString(v)))
+		case !tagCharsRe.MatchString(v):
+			errs = append(errs, fmt.Errorf("value of %q has %s: must be %s", k, firstBadChar(v, tagCharsRe), allowed))
 		}
 	}
 	return errors.Join(errs...)

@@ -1,6 +1,8 @@
 package qnapglacier_test
 
 import (
+	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"strings"
@@ -153,4 +155,68 @@ func TestStackNameKeepsVaultsApartThatDifferOnlyInPunctuation(t *testing.T) {
 		assert.NotContains(t, names, s, "%s and %s share a stack name", v, names[s])
 		names[s] = v
 	}
+}
+
+func TestValidateVaultMode(t *testing.T) {
+	for _, m := range qnapglacier.VaultModes {
+		assert.NoError(t, qnapglacier.ValidateVaultMode(string(m)))
+	}
+	for _, bad := range []string{"", "banana", "App", "existing "} {
+		assert.ErrorContains(t, qnapglacier.ValidateVaultMode(bad), "is not a vault mode: must be one of app, existing, stack", bad)
+	}
+}
+
+func TestValidateProtectArchivesDays(t *testing.T) {
+	for _, ok := range []float64{0, 1, 90, 36500} {
+		assert.NoError(t, qnapglacier.ValidateProtectArchivesDays(ok), "%v", ok)
+	}
+	for _, bad := range []float64{-3, 0.5, 36501, math.NaN()} {
+		assert.ErrorContains(t, qnapglacier.ValidateProtectArchivesDays(bad), "must be a whole number of days from 0 (off) to 36500", "%v", bad)
+	}
+}
+
+func TestValidateVaultTags(t *testing.T) {
+	many := map[string]string{}
+	for i := range 49 {
+		many[fmt.Sprintf("k%02d", i)] = "v"
+	}
+	cases := []struct {
+		name    string
+		tags    map[string]string
+		wantErr string
+	}{
+		{"accepts none", nil, ""},
+		{"accepts AWS's characters", map[string]string{"Owner Name": "Ana María +1 @home:/a=b_c.d-e"}, ""},
+		{"accepts an empty value", map[string]string{"flag": ""}, ""},
+		{"accepts 48 tags", func() map[string]string { m := maps.Clone(many); delete(m, "k00"); return m }(), ""},
+		{"rejects 49 tags", many, "49 tags: at most 48"},
+		{"rejects an empty key", map[string]string{"": "v"}, `key "": must be 1 to 128 characters`},
+		{"rejects a 129-character key", map[string]string{strings.Repeat("k", 129): "v"}, "must be 1 to 128 characters"},
+		{"rejects an aws: key", map[string]string{"AWS:x": "v"}, `key "AWS:x": must not start with "aws:"`},
+		{"rejects a key the stack sets", map[string]string{"project": "x"}, `key "project": the stack sets this tag itself`},
+		{"rejects a bad key character", map[string]string{"a*b": "v"}, `key "a*b" has '*' at position 2`},
+		{"rejects a 257-character value", map[string]string{"k": strings.Repeat("v", 257)}, `value of "k": 257 characters`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := qnapglacier.ValidateVaultTags(c.tags)
+			if c.wantErr == "" {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorContains(t, err, c.wantErr)
+			}
+		})
+	}
+}
+
+func TestValidatePropsChecksTheVaultSettings(t *testing.T) {
+	err := (&qnapglacier.BackupUserProps{
+		VaultName:           jsii.String("v"),
+		VaultMode:           "banana",
+		ProtectArchivesDays: jsii.Number(-3),
+		VaultTags:           map[string]string{"aws:x": "1"},
+	}).Validate()
+	assert.EqualError(t, err, `VaultMode: "banana" is not a vault mode: must be one of app, existing, stack`+"\n"+
+		`ProtectArchivesDays: -3: must be a whole number of days from 0 (off) to 36500`+"\n"+
+		`VaultTags: key "aws:x": must not start with "aws:", which AWS reserves`)
 }

@@ -6,9 +6,13 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// ProjectTag is the tag key set to "qnap-glacier" on every resource the
-// stack creates, for cost reports.
+// ProjectTag is the tag key set to [ProjectName] on every resource the
+// stack creates (and on the vault when the stack configures it), for cost
+// reports.
 const ProjectTag = "project"
+
+// ProjectName is the value of [ProjectTag].
+const ProjectName = "qnap-glacier"
 
 // VaultTag is the tag key set to the vault name on every resource.
 const VaultTag = "qnap-glacier:vault"
@@ -53,7 +57,7 @@ func NewVaultStack(scope constructs.Construct, id *string, props *VaultStackProp
 	b := NewBackupUser(stack, jsii.String("BackupUser"), &props.BackupUser)
 	s.backupUser = b
 	tags := awscdk.Tags_Of(stack)
-	tags.Add(jsii.String(ProjectTag), jsii.String("qnap-glacier"), nil)
+	tags.Add(jsii.String(ProjectTag), jsii.String(ProjectName), nil)
 	tags.Add(jsii.String(VaultTag), jsii.String(vault), nil)
 
 	output(stack, "VaultName", b.VaultName(), "The Glacier vault this user may use.")
@@ -67,6 +71,12 @@ func NewVaultStack(scope constructs.Construct, id *string, props *VaultStackProp
 		jsii.String(" --query SecretString --output text"),
 	}), "Run this to read the secret access key; keep what it prints private.")
 	output(stack, "TopicArn", b.Topic().TopicArn(), "The SNS topic that announces finished retrievals.")
+	output(stack, "VaultMode", jsii.String(string(b.VaultMode())), "Who creates the vault: app, existing or stack.")
+	if b.VaultMode() == VaultModeApp {
+		output(stack, "NextStep", jsii.String("Enter the access key on the NAS and let its backup app create the vault "+vault+
+			"; then deploy again with -c vaultMode=existing to wire its notifications, tags and protection."),
+			"What to do once the NAS has created the vault.")
+	}
 	return s
 }
 

@@ -213,3 +213,49 @@ func JSON(t testing.TB, tpl assertions.Template) string {
 	}
 	return string(raw)
 }
+
+// Flatten renders a CloudFormation string value as text: an Fn::Join is
+// joined, and each Ref or Fn::GetAtt becomes "${LogicalId}" or
+// "${LogicalId.Attribute}". It lets a test read a JSON document that the
+// CDK built around tokens (an AwsCustomResource's SDK call, a policy in a
+// string).
+func Flatten(t testing.TB, v any) string {
+	t.Helper()
+	switch x := v.(type) {
+	case string:
+		return x
+	case map[string]any:
+		if ref, ok := x["Ref"].(string); ok {
+			return "${" + ref + "}"
+		}
+		if att, ok := x["Fn::GetAtt"].([]any); ok && len(att) == 2 {
+			return fmt.Sprintf("${%v.%v}", att[0], att[1])
+		}
+		if join, ok := x["Fn::Join"].([]any); ok && len(join) == 2 {
+			sep, _ := join[0].(string)
+			parts, _ := join[1].([]any)
+			out := make([]string, len(parts))
+			for i, p := range parts {
+				out[i] = Flatten(t, p)
+			}
+			return strings.Join(out, sep)
+		}
+	}
+	t.Fatalf("cannot flatten %v", v)
+	return ""
+}
+
+// SdkCall decodes one of an AwsCustomResource's calls ("Create", "Update"
+// or "Delete") from its properties, or returns nil when it has none.
+func SdkCall(t testing.TB, resource map[string]any, which string) map[string]any {
+	t.Helper()
+	raw, ok := Props(resource)[which]
+	if !ok {
+		return nil
+	}
+	var call map[string]any
+	if err := json.Unmarshal([]byte(Flatten(t, raw)), &call); err != nil {
+		t.Fatalf("%s call is not JSON: %v", which, err)
+	}
+	return call
+}

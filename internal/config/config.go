@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,6 +23,9 @@ const (
 	KeyNotifyEmails = "notifyEmails"
 	KeyKeySerial    = "keySerial"
 	KeyUserName     = "userName"
+	KeyVaultMode    = "vaultMode"
+	KeyVaultTags    = "vaultTags"
+	KeyProtectDays  = "protectArchivesDays"
 )
 
 // DefaultVault is the vault the app builds a stack for when "vaults" is not
@@ -37,6 +42,12 @@ type Config struct {
 	KeySerial float64
 	// UserName overrides the IAM user name; only with a single vault.
 	UserName string
+	// VaultModes is each vault's mode; a vault not in it gets "app".
+	VaultModes map[string]qnapglacier.VaultMode
+	// VaultTags are each vault's extra tags.
+	VaultTags map[string]map[string]string
+	// ProtectArchivesDays applies to every vault; 0 is off.
+	ProtectArchivesDays float64
 }
 
 // Lookup returns the context value for key, or nil when it is unset.
@@ -112,10 +123,125 @@ func FromContext(get Lookup) (*Config, error) {
 		}
 	}
 
+	if v := get(KeyVaultMode); v != nil {
+		modes, err := perVault(v, c.Vaults, func(x any) (qnapglacier.VaultMode, error) {
+			m, ok := x.(string)
+			if !ok {
+				return "", fmt.Errorf("%v is not a vault mode: must be one of app, existing, stack", x)
+			}
+			return qnapglacier.VaultMode(m), qnapglacier.ValidateVaultMode(m)
+		})
+		if err != nil {
+			fail(KeyVaultMode, err)
+		}
+		c.VaultModes = modes
+	}
+
+	if v := get(KeyVaultTags); v != nil {
+		tags, err := vaultTags(v, c.Vaults)
+		if err != nil {
+			fail(KeyVaultTags, err)
+		}
+		c.VaultTags = tags
+	}
+
+	if v := get(KeyProtectDays); v != nil {
+		n, err := number(v)
+		if err == nil {
+			err = qnapglacier.ValidateProtectArchivesDays(n)
+		}
+		if err != nil {
+			fail(KeyProtectDays, err)
+		}
+		c.ProtectArchivesDays = n
+	}
+
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// perVault reads a setting given either once for every vault (a plain
+// value) or per vault (a JSON object keyed by vault name).
+func perVault[T any](v any, vaults []string, parse func(any) (T, error)) (map[string]T, error) {
+	if s, ok := v.(string); ok && strings.HasPrefix(strings.TrimSpace(s), "{") {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(s), &obj); err != nil {
+			return nil, fmt.Errorf("malformed JSON object %s: %v", abbreviate(s), err)
+		}
+		v = obj
+	}
+	out := map[string]T{}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		t, err := parse(v)
+		for _, vault := range vaults {
+			out[vault] = t
+		}
+		return out, err
+	}
+	var errs []error
+	for _, vault := range slices.Sorted(maps.Keys(obj)) {
+		if !slices.Contains(vaults, vault) {
+			errs = append(errs, fmt.Errorf("%q is not one of the vaults (%s): key a per-vault setting by vault name", vault, strings.Join(vaults, ", ")))
+			continue
+		}
+		t, err := parse(obj[vault])
+		if err != nil {
+			errs = append(errs, fmt.Errorf("vault %q: %w", vault, err))
+		}
+		out[vault] = t
+	}
+	return out, errors.Join(errs...)
+}
+
+// vaultTags reads the vaultTags setting: a JSON object of tag keys to
+// string values for every vault, or a JSON object of vault names to such
+// objects for each vault.
+func vaultTags(v any, vaults []string) (map[string]map[string]string, error) {
+	const want = `a JSON object of tags, {"key":"value"}, or of vault names to such objects`
+	if s, ok := v.(string); ok {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(s), &obj); err != nil {
+			return nil, fmt.Errorf("malformed JSON %s: %v; give %s", abbreviate(s), err, want)
+		}
+		v = obj
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%v is not %s", v, want)
+	}
+	perVaultForm := len(obj) > 0
+	for _, x := range obj {
+		if _, isObj := x.(map[string]any); !isObj {
+			perVaultForm = false
+		}
+	}
+	parse := func(x any) (map[string]string, error) {
+		m, ok := x.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%v is not %s", x, want)
+		}
+		tags := map[string]string{}
+		for k, val := range m {
+			s, ok := val.(string)
+			if !ok {
+				return nil, fmt.Errorf("tag %q has %v, not a string: tag values are text", k, val)
+			}
+			tags[k] = s
+		}
+		return tags, qnapglacier.ValidateVaultTags(tags)
+	}
+	if perVaultForm {
+		return perVault(obj, vaults, parse)
+	}
+	tags, err := parse(obj)
+	out := map[string]map[string]string{}
+	for _, vault := range vaults {
+		out[vault] = tags
+	}
+	return out, err
 }
 
 // BackupUserProps are the construct props for one of c's vaults.
@@ -127,6 +253,11 @@ func (c *Config) BackupUserProps(vault string) qnapglacier.BackupUserProps {
 	}
 	if c.UserName != "" {
 		p.UserName = jsii.String(c.UserName)
+	}
+	p.VaultMode = c.VaultModes[vault]
+	p.VaultTags = c.VaultTags[vault]
+	if c.ProtectArchivesDays > 0 {
+		p.ProtectArchivesDays = jsii.Number(c.ProtectArchivesDays)
 	}
 	return p
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/config"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -85,6 +86,30 @@ func TestRejectsBadSettings(t *testing.T) {
 			`context "userName": "nas user" has ' ' at position 4`},
 		{"rejects a non-string user name", map[string]any{"userName": 5.0},
 			`context "userName": 5 is not a string`},
+		{"rejects an unknown vault mode", map[string]any{"vaultMode": "banana"},
+			`context "vaultMode": "banana" is not a vault mode: must be one of app, existing, stack`},
+		{"rejects an unknown mode for one vault", map[string]any{"vaults": "a,b", "vaultMode": `{"b":"banana"}`},
+			`context "vaultMode": vault "b": "banana" is not a vault mode`},
+		{"rejects a mode for a vault that is not listed", map[string]any{"vaults": "a", "vaultMode": map[string]any{"c": "stack"}},
+			`context "vaultMode": "c" is not one of the vaults (a): key a per-vault setting by vault name`},
+		{"rejects a malformed mode object", map[string]any{"vaultMode": `{"a":`},
+			`context "vaultMode": malformed JSON object {"a":`},
+		{"rejects negative protection", map[string]any{"protectArchivesDays": "-3"},
+			`context "protectArchivesDays": -3: must be a whole number of days from 0 (off) to 36500`},
+		{"rejects non-numeric protection", map[string]any{"protectArchivesDays": "abc"},
+			`context "protectArchivesDays": "abc" is not a number`},
+		{"rejects malformed vault tags", map[string]any{"vaultTags": `{"owner":`},
+			`context "vaultTags": malformed JSON {"owner":: unexpected end of JSON input; give a JSON object of tags`},
+		{"rejects vault tags that are not an object", map[string]any{"vaultTags": []any{"owner"}},
+			`context "vaultTags": [owner] is not a JSON object of tags`},
+		{"rejects a reserved tag key", map[string]any{"vaultTags": `{"aws:owner":"me"}`},
+			`context "vaultTags": key "aws:owner": must not start with "aws:", which AWS reserves`},
+		{"rejects a tag value with a bad character", map[string]any{"vaultTags": `{"owner":"me!"}`},
+			`context "vaultTags": value of "owner" has '!' at position 3: must be letters, digits, spaces and _ . : / = + - @`},
+		{"rejects a tag value over 256 characters", map[string]any{"vaultTags": map[string]any{"note": strings.Repeat("n", 257)}},
+			`context "vaultTags": value of "note": 257 characters, must be at most 256`},
+		{"rejects a non-string tag value", map[string]any{"vaultTags": `{"n":1}`},
+			`context "vaultTags": tag "n" has 1, not a string`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -96,6 +121,30 @@ func TestRejectsBadSettings(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestVaultSettingsApplyToEveryVaultOrPerVault(t *testing.T) {
+	c, err := config.FromContext(lookup(map[string]any{
+		"vaults": "a,b", "vaultMode": "existing", "vaultTags": `{"owner":"me"}`, "protectArchivesDays": 90.0,
+	}))
+	require.NoError(t, err)
+	for _, v := range []string{"a", "b"} {
+		p := c.BackupUserProps(v)
+		assert.Equal(t, qnapglacier.VaultModeExisting, p.VaultMode, v)
+		assert.Equal(t, map[string]string{"owner": "me"}, p.VaultTags, v)
+		assert.Equal(t, 90.0, *p.ProtectArchivesDays, v)
+	}
+
+	c, err = config.FromContext(lookup(map[string]any{
+		"vaults": "a,b", "vaultMode": map[string]any{"b": "stack"}, "vaultTags": `{"b":{"owner":"me"}}`,
+	}))
+	require.NoError(t, err)
+	a, b := c.BackupUserProps("a"), c.BackupUserProps("b")
+	assert.Equal(t, qnapglacier.VaultMode(""), a.VaultMode, "unlisted vaults keep the default, app")
+	assert.Nil(t, a.VaultTags)
+	assert.Nil(t, a.ProtectArchivesDays)
+	assert.Equal(t, qnapglacier.VaultModeStack, b.VaultMode)
+	assert.Equal(t, map[string]string{"owner": "me"}, b.VaultTags)
 }
 
 func TestReportsEveryProblemOnItsOwnLine(t *testing.T) {

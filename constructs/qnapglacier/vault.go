@@ -1,0 +1,185 @@
+package qnapglacier
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/customresources"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// CloudFormation has no resource type for Glacier vaults, so the stack
+// creates and configures a vault with custom resources that call the
+// Glacier API (SDK v3 service "Glacier"). Each call's names must match the
+// API exactly: a typo would only show at deploy time, so the tests pin them.
+
+// glacierService is the SDK v3 service the custom resources call.
+const glacierService = "Glacier"
+
+// vaultCall is one custom resource's Glacier calls and the IAM actions
+// they need on the vault.
+type vaultCall struct {
+	id           string
+	resourceType string
+	action       string // on create and update
+	params       map[string]any
+	deleteAction string // on delete; "" for none
+	deleteParams map[string]any
+	iamActions   []string
+	retain       bool
+}
+
+// configureVault creates the custom resources that create (in stack mode)
+// and configure the vault (existing and stack modes): notifications to
+// topicArn, tags, and the archive protection policy. It returns the
+// construct holding them, or nil in app mode.
+func configureVault(scope constructs.Construct, p *BackupUserProps, vaultArn, topicArn *string) constructs.Construct {
+	if !p.VaultMode.configuresVault() {
+		return nil
+	}
+	vault := *p.VaultName
+	// "-" is the Glacier API's name for the caller's own account.
+	target := func(extra map[string]any) map[string]any {
+		m := map[string]any{"accountId": "-", "vaultName": vault}
+		maps.Copy(m, extra)
+		return m
+	}
+
+	// "Vault" and the IDs below are the construct IDs of live custom
+	// resources: keep them, or a deploy re-runs their delete calls.
+	this := constructs.NewConstruct(scope, jsii.String("Vault"))
+	stack := awscdk.Stack_Of(scope)
+	providerIsNew := stack.Node().TryFindChild(jsii.String(awsCustomResourceProviderID)) == nil
+	var create customresources.AwsCustomResource
+	if p.VaultMode == VaultModeStack {
+		create = newVaultResource(this, vaultArn, vaultCall{
+			id:           "Create",
+			resourceType: "Custom::GlacierVault",
+			action:       "createVault",
+			params:       target(nil),
+			iamActions:   []string{"glacier:CreateVault"},
+			// The vault holds the backups: no delete call, and CloudFormation
+			// keeps the resource when the stack or the mode goes away.
+			retain: true,
+		})
+	}
+
+	calls := []vaultCall{{
+		id:           "Notifications",
+		resourceType: "Custom::GlacierVaultNotifications",
+		action:       "setVaultNotifications",
+		params: target(map[string]any{"vaultNotificationConfig": map[string]any{
+			"SNSTopic": topicArn,
+			"Events":   notificationEvents,
+		}}),
+		deleteAction: "deleteVaultNotifications",
+		deleteParams: target(nil),
+		iamActions:   []string{"glacier:SetVaultNotifications", "glacier:DeleteVaultNotifications"},
+	}, {
+		id:           "Tags",
+		resourceType: "Custom::GlacierVaultTags",
+		action:       "addTagsToVault",
+		params:       target(map[string]any{"Tags": vaultTags(p)}),
+		deleteAction: "removeTagsFromVault",
+		deleteParams: target(map[string]any{"TagKeys": slices.Sorted(maps.Keys(vaultTags(p)))}),
+		iamActions:   []string{"glacier:AddTagsToVault", "glacier:RemoveTagsFromVault"},
+	}}
+	if *p.ProtectArchivesDays > 0 {
+		calls = append(calls, vaultCall{
+			id:           "AccessPolicy",
+			resourceType: "Custom::GlacierVaultAccessPolicy",
+			action:       "setVaultAccessPolicy",
+			params: target(map[string]any{"policy": map[string]any{
+				"Policy": stack.ToJsonString(protectionPolicy(vaultArn, *p.ProtectArchivesDays), nil),
+			}}),
+			deleteAction: "deleteVaultAccessPolicy",
+			deleteParams: target(nil),
+			iamActions:   []string{"glacier:SetVaultAccessPolicy", "glacier:DeleteVaultAccessPolicy"},
+		})
+	}
+	for _, c := range calls {
+		r := newVaultResource(this, vaultArn, c)
+		if create != nil {
+			r.Node().AddDependency(create)
+		}
+	}
+	if providerIsNew {
+		suppressProviderNag(stack.Node().FindChild(jsii.String(awsCustomResourceProviderID)))
+	}
+	return this
+}
+
+// vaultTags are the tags the stack puts on the vault.
+func vaultTags(p *BackupUserProps) map[string]string {
+	tags := map[string]string{ProjectTag: ProjectName, VaultTag: *p.VaultName}
+	maps.Copy(tags, p.VaultTags)
+	return tags
+}
+
+// protectionPolicy is the vault access policy that denies deleting archives
+// younger than protectDays to every principal, the account root included.
+func protectionPolicy(vaultArn *string, protectDays float64) map[string]any {
+	return map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{map[string]any{
+			"Sid":       "DenyDeletingArchivesYoungerThan" + days(protectDays) + "Days",
+			"Effect":    "Deny",
+			"Principal": "*",
+			"Action":    deleteArchive,
+			"Resource":  vaultArn,
+			"Condition": map[string]any{"NumericLessThan": map[string]any{archiveAgeKey: days(protectDays)}},
+		}},
+	}
+}
+
+func newVaultResource(scope constructs.Construct, vaultArn *string, c vaultCall) customresources.AwsCustomResource {
+	call := func(action string, params map[string]any) *customresources.AwsSdkCall {
+		return &customresources.AwsSdkCall{
+			Service:    jsii.String(glacierService),
+			Action:     jsii.String(action),
+			Parameters: params,
+			// One physical ID per vault and purpose: an update calls the
+			// same API again instead of replacing the resource.
+			PhysicalResourceId: customresources.PhysicalResourceId_Of(jsii.String(c.id + ":" + params["vaultName"].(string))),
+		}
+	}
+	props := &customresources.AwsCustomResourceProps{
+		ResourceType: jsii.String(c.resourceType),
+		OnCreate:     call(c.action, c.params),
+		OnUpdate:     call(c.action, c.params),
+		Policy: customresources.AwsCustomResourcePolicy_FromStatements(&[]awsiam.PolicyStatement{
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions:   jsii.Strings(c.iamActions...),
+				Resources: &[]*string{vaultArn},
+			}),
+		}),
+		// The Lambda's bundled SDK has the Glacier client; installing the
+		// latest at deploy time would need network access from the Lambda.
+		InstallLatestAwsSdk: jsii.Bool(false),
+	}
+	if c.deleteAction != "" {
+		props.OnDelete = call(c.deleteAction, c.deleteParams)
+	}
+	if c.retain {
+		props.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
+	}
+	return customresources.NewAwsCustomResource(scope, jsii.String(c.id), props)
+}
+
+// awsCustomResourceProviderID is the construct ID aws-cdk-lib gives the one
+// Lambda function behind every AwsCustomResource in a stack.
+const awsCustomResourceProviderID = "AWS679f53fac002430cb0da5b7982bd2287"
+
+// suppressProviderNag records why cdk-nag's finding on aws-cdk-lib's own
+// custom resource Lambda is accepted, once per stack.
+func suppressProviderNag(fn constructs.IConstruct) {
+	suppressNag(fn.Node().FindChild(jsii.String("ServiceRole")), nagSuppression{
+		id: "AwsSolutions-IAM4",
+		reason: "aws-cdk-lib's AwsCustomResource Lambda logs through the AWS managed AWSLambdaBasicExecutionRole; " +
+			"its Glacier permissions are separate inline policies scoped to the one vault ARN.",
+		appliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"},
+	})
+}

@@ -1,0 +1,262 @@
+package qnapglacier_test
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func existingTemplate(t *testing.T) assertions.Template {
+	return fixtures.Template(t, "existing", func() awscdk.Stack {
+		return vaultStack(qnapglacier.BackupUserProps{
+			VaultName: jsii.String(defaultVault),
+			VaultMode: qnapglacier.VaultModeExisting,
+			VaultTags: map[string]string{"owner": "me"},
+		})
+	})
+}
+
+func stackModeTemplate(t *testing.T) assertions.Template {
+	return fixtures.Template(t, "stack", func() awscdk.Stack {
+		return vaultStack(qnapglacier.BackupUserProps{
+			VaultName:           jsii.String(defaultVault),
+			VaultMode:           qnapglacier.VaultModeStack,
+			VaultTags:           map[string]string{"owner": "me", "cost-center": "home"},
+			ProtectArchivesDays: jsii.Number(90),
+		})
+	})
+}
+
+func appProtectedTemplate(t *testing.T) assertions.Template {
+	return fixtures.Template(t, "app-protected", func() awscdk.Stack {
+		return vaultStack(qnapglacier.BackupUserProps{
+			VaultName:           jsii.String(defaultVault),
+			ProtectArchivesDays: jsii.Number(30),
+		})
+	})
+}
+
+// customResources returns the template's custom resources of each type.
+func customResources(tpl assertions.Template) map[string]map[string]any {
+	byType := map[string]map[string]any{}
+	resources := (*tpl.ToJSON())["Resources"].(map[string]any)
+	for id, r := range resources {
+		res := r.(map[string]any)
+		if typ := res["Type"].(string); len(typ) > 8 && typ[:8] == "Custom::" {
+			res["LogicalId"] = id
+			byType[typ] = res
+		}
+	}
+	return byType
+}
+
+// target is the part every vault call's parameters share.
+func target(extra map[string]any) map[string]any {
+	m := map[string]any{"accountId": "-", "vaultName": defaultVault}
+	for k, v := range extra {
+		m[k] = v
+	}
+	return m
+}
+
+func glacierCall(action, purpose string, params map[string]any) map[string]any {
+	return map[string]any{
+		"service":            "Glacier",
+		"action":             action,
+		"parameters":         params,
+		"physicalResourceId": map[string]any{"id": purpose + ":" + defaultVault},
+	}
+}
+
+func TestAppModeLeavesTheVaultToTheBackupApp(t *testing.T) {
+	tpl := defaultTemplate(t)
+	assert.Empty(t, customResources(tpl), "app mode creates and configures no vault")
+	tpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(0))
+	cdktest.Assert(t, "mode output", func() {
+		tpl.HasOutput(jsii.String("VaultMode"), map[string]any{"Value": "app"})
+	})
+	cdktest.Assert(t, "next step output", func() {
+		tpl.HasOutput(jsii.String("NextStep"), map[string]any{
+			"Value": assertions.Match_StringLikeRegexp(jsii.String("deploy again with -c vaultMode=existing")),
+		})
+	})
+}
+
+func TestExistingModeConfiguresTheVaultWithoutCreatingIt(t *testing.T) {
+	tpl := existingTemplate(t)
+	crs := customResources(tpl)
+	assert.ElementsMatch(t, []string{"Custom::GlacierVaultNotifications", "Custom::GlacierVaultTags"}, keys(crs),
+		"no createVault, and no access policy while protection is off")
+	assert.Empty(t, *tpl.FindOutputs(jsii.String("NextStep"), nil), "no next step once the vault exists")
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestStackModeCreatesTheVaultAndNeverDeletesIt(t *testing.T) {
+	crs := customResources(stackModeTemplate(t))
+	create, ok := crs["Custom::GlacierVault"]
+	require.True(t, ok, "stack mode creates the vault")
+	want := glacierCall("createVault", "Create", target(nil))
+	assert.Equal(t, want, cdktest.SdkCall(t, create, "Create"))
+	assert.Equal(t, want, cdktest.SdkCall(t, create, "Update"), "createVault is idempotent, so an update repeats it")
+	assert.Nil(t, cdktest.SdkCall(t, create, "Delete"), "no call on delete: the vault holds the backups")
+	assert.Equal(t, "Retain", create["DeletionPolicy"])
+	assert.Equal(t, "Retain", create["UpdateReplacePolicy"])
+	for typ, r := range crs {
+		if typ == "Custom::GlacierVault" {
+			continue
+		}
+		assert.Contains(t, r["DependsOn"], create["LogicalId"], "%s waits for the vault", typ)
+	}
+}
+
+func TestNoModeEverCallsDeleteVault(t *testing.T) {
+	for _, tpl := range []assertions.Template{existingTemplate(t), stackModeTemplate(t)} {
+		for typ, r := range customResources(tpl) {
+			for _, which := range []string{"Create", "Update", "Delete"} {
+				if call := cdktest.SdkCall(t, r, which); call != nil {
+					assert.NotEqual(t, "deleteVault", call["action"], "%s %s", typ, which)
+				}
+			}
+		}
+	}
+}
+
+func TestNotificationCallsMatchTheGlacierAPI(t *testing.T) {
+	tpl := existingTemplate(t)
+	topicID, _ := cdktest.Only(t, tpl, "AWS::SNS::Topic")
+	r := customResources(tpl)["Custom::GlacierVaultNotifications"]
+	require.NotNil(t, r)
+	set := glacierCall("setVaultNotifications", "Notifications", target(map[string]any{
+		"vaultNotificationConfig": map[string]any{
+			"SNSTopic": "${" + topicID + "}",
+			"Events":   []any{"ArchiveRetrievalCompleted", "InventoryRetrievalCompleted"},
+		},
+	}))
+	assert.Equal(t, set, cdktest.SdkCall(t, r, "Create"))
+	assert.Equal(t, set, cdktest.SdkCall(t, r, "Update"), "a new topic is set on update")
+	assert.Equal(t, glacierCall("deleteVaultNotifications", "Notifications", target(nil)), cdktest.SdkCall(t, r, "Delete"))
+}
+
+func TestTagCallsMatchTheGlacierAPI(t *testing.T) {
+	r := customResources(stackModeTemplate(t))["Custom::GlacierVaultTags"]
+	require.NotNil(t, r)
+	add := glacierCall("addTagsToVault", "Tags", target(map[string]any{"Tags": map[string]any{
+		"project": "qnap-glacier", "qnap-glacier:vault": defaultVault, "owner": "me", "cost-center": "home",
+	}}))
+	assert.Equal(t, add, cdktest.SdkCall(t, r, "Create"))
+	assert.Equal(t, add, cdktest.SdkCall(t, r, "Update"))
+	assert.Equal(t, glacierCall("removeTagsFromVault", "Tags", target(map[string]any{
+		"TagKeys": []any{"cost-center", "owner", "project", "qnap-glacier:vault"},
+	})), cdktest.SdkCall(t, r, "Delete"))
+}
+
+func TestAccessPolicyDeniesDeletingYoungArchivesToEveryone(t *testing.T) {
+	r := customResources(stackModeTemplate(t))["Custom::GlacierVaultAccessPolicy"]
+	require.NotNil(t, r)
+	call := cdktest.SdkCall(t, r, "Create")
+	assert.Equal(t, "Glacier", call["service"])
+	assert.Equal(t, "setVaultAccessPolicy", call["action"])
+	params := call["parameters"].(map[string]any)
+	assert.Equal(t, "-", params["accountId"])
+	assert.Equal(t, defaultVault, params["vaultName"])
+	policyJSON, ok := params["policy"].(map[string]any)["Policy"].(string)
+	require.True(t, ok, "the API takes the policy document as a JSON string in policy.Policy")
+	var policy map[string]any
+	require.NoError(t, json.Unmarshal([]byte(policyJSON), &policy))
+	assert.Equal(t, map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{map[string]any{
+			"Sid":       "DenyDeletingArchivesYoungerThan90Days",
+			"Effect":    "Deny",
+			"Principal": "*",
+			"Action":    "glacier:DeleteArchive",
+			"Resource":  "arn:${AWS::Partition}:glacier:${AWS::Region}:${AWS::AccountId}:vaults/" + defaultVault,
+			"Condition": map[string]any{"NumericLessThan": map[string]any{"glacier:ArchiveAgeInDays": "90"}},
+		}},
+	}, policy)
+	assert.Equal(t, call, cdktest.SdkCall(t, r, "Update"))
+	assert.Equal(t, glacierCall("deleteVaultAccessPolicy", "AccessPolicy", target(nil)), cdktest.SdkCall(t, r, "Delete"))
+}
+
+func TestProtectionLimitsTheUsersDeleteArchiveInEveryMode(t *testing.T) {
+	for name, c := range map[string]struct {
+		tpl  assertions.Template
+		days string
+	}{"app": {appProtectedTemplate(t), "30"}, "stack": {stackModeTemplate(t), "90"}} {
+		_, policy := cdktest.Only(t, c.tpl, "AWS::IAM::ManagedPolicy")
+		statements := cdktest.Props(policy)["PolicyDocument"].(map[string]any)["Statement"].([]any)
+		bySid := map[string]map[string]any{}
+		for _, s := range statements {
+			bySid[s.(map[string]any)["Sid"].(string)] = s.(map[string]any)
+		}
+		require.Len(t, bySid, 3, name)
+		vaultActions := strs(bySid["AllowGlacierVault"]["Action"])
+		assert.NotContains(t, vaultActions, "glacier:DeleteArchive", name)
+		assert.Len(t, vaultActions, 19, "%s: every other reference action stays", name)
+		assert.Equal(t, map[string]any{
+			"Sid": "AllowDeleteOldArchivesOnly", "Effect": "Allow", "Action": "glacier:DeleteArchive",
+			"Resource":  vaultArn(defaultVault),
+			"Condition": map[string]any{"NumericGreaterThanEquals": map[string]any{"glacier:ArchiveAgeInDays": c.days}},
+		}, bySid["AllowDeleteOldArchivesOnly"], name)
+	}
+}
+
+func TestCustomResourcePermissionsAreScopedToTheVault(t *testing.T) {
+	want := map[string][]string{
+		"Create":        {"glacier:CreateVault"},
+		"Notifications": {"glacier:DeleteVaultNotifications", "glacier:SetVaultNotifications"},
+		"Tags":          {"glacier:AddTagsToVault", "glacier:RemoveTagsFromVault"},
+		"AccessPolicy":  {"glacier:DeleteVaultAccessPolicy", "glacier:SetVaultAccessPolicy"},
+	}
+	tpl := stackModeTemplate(t)
+	policies := cdktest.Resources(tpl, "AWS::IAM::Policy")
+	require.Len(t, policies, len(want), "one inline policy per custom resource, nothing else")
+	got := map[string][]string{}
+	for path, p := range policies {
+		statements := cdktest.Props(p)["PolicyDocument"].(map[string]any)["Statement"].([]any)
+		require.Len(t, statements, 1, path)
+		s := statements[0].(map[string]any)
+		assert.Equal(t, "Allow", s["Effect"], path)
+		assert.Equal(t, vaultArn(defaultVault), s["Resource"], "%s: only the one vault, never *", path)
+		for id := range want {
+			// The readable start of the logical ID names the construct path.
+			if strings.HasPrefix(path, "BackupUserVault"+id+"CustomResourcePolicy") {
+				got[id] = sorted(strs(s["Action"]))
+			}
+		}
+	}
+	assert.Equal(t, want, got)
+	cdktest.Assert(t, "the custom resource Lambda's role has no Glacier permission of its own", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{"Policies": assertions.Match_Absent()})
+	})
+}
+
+func TestModeChangesKeepTheUserKeyAndSecret(t *testing.T) {
+	ids := func(tpl assertions.Template) map[string]string {
+		out := map[string]string{}
+		for _, typ := range []string{"AWS::IAM::User", "AWS::IAM::AccessKey", "AWS::SecretsManager::Secret", "AWS::IAM::ManagedPolicy", "AWS::SNS::Topic"} {
+			out[typ], _ = cdktest.Only(t, tpl, typ)
+		}
+		return out
+	}
+	app := ids(defaultTemplate(t))
+	assert.Equal(t, app, ids(existingTemplate(t)), "app -> existing")
+	assert.Equal(t, app, ids(stackModeTemplate(t)), "existing -> stack")
+}
