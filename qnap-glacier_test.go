@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
@@ -33,7 +35,7 @@ func noEnv(string) string { return "" }
 
 // appProps are the props the CDK CLI would give the app: cdk.json's context
 // (feature flags and defaults) with extra settings from "-c" on top.
-func appProps(t *testing.T, extra map[string]any, validate bool, outdir string) *awscdk.AppProps {
+func appProps(t testing.TB, extra map[string]any, validate bool, outdir string) *awscdk.AppProps {
 	ctx := cdktest.CdkJSONContext(t, "cdk.json")
 	for k, v := range extra {
 		ctx[k] = v
@@ -222,6 +224,39 @@ func TestVaultSettingsReachEachVaultsStack(t *testing.T) {
 					assertions.Match_ObjectLike(&map[string]any{"Sid": "AllowDeleteOldArchivesOnly"}),
 				})},
 			})
+		})
+	}
+}
+
+// BenchmarkSynth measures the app in-process, as the CDK CLI runs it, at 1,
+// 10 and 100 vaults: building the stacks (the Go side's jsii calls) and
+// synthesizing them, with the built-in CloudFormation validator off (its
+// fixed cost is timed end to end by bench/synth.sh). The jsii kernel
+// starts before the timer. Run it with
+//
+//	go test -run '^$' -bench Synth -benchtime 3x .
+func BenchmarkSynth(b *testing.B) {
+	warm, err := newApp(appProps(b, nil, false, b.TempDir()), noEnv)
+	require.NoError(b, err)
+	warm.Synth(nil)
+	for _, n := range []int{1, 10, 100} {
+		vaults := make([]string, n)
+		for i := range vaults {
+			vaults[i] = fmt.Sprintf("Vault-%03d", i+1)
+		}
+		b.Run(fmt.Sprintf("vaults=%d", n), func(b *testing.B) {
+			var build, synth time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				app, err := newApp(appProps(b, map[string]any{"vaults": strings.Join(vaults, ",")}, false, b.TempDir()), noEnv)
+				require.NoError(b, err)
+				t1 := time.Now()
+				app.Synth(nil)
+				build, synth = build+t1.Sub(t0), synth+time.Since(t1)
+			}
+			b.ReportMetric(float64(build.Milliseconds())/float64(b.N), "build-ms/op")
+			b.ReportMetric(float64(synth.Milliseconds())/float64(b.N), "synth-ms/op")
+			b.ReportMetric(float64(build.Microseconds())/float64(b.N*n)/1000, "build-ms/vault")
 		})
 	}
 }
