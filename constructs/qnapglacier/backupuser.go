@@ -85,7 +85,7 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		ManagedPolicyName: jsii.String(PolicyName(*p.VaultName)),
 		Path:              p.UserPath,
 		Description:       jsii.String("Policy for QNAP Glacier User"),
-		Statements:        userPolicyStatements(vaultArn, *p.ProtectArchivesDays),
+		Document:          userPolicyDocument(vaultArn, *p.ProtectArchivesDays),
 		Users:             &[]awsiam.IUser{user},
 	})
 	suppressNag(policy, nagSuppression{
@@ -101,13 +101,14 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		User:   user,
 		Serial: p.KeySerial,
 	})
+	keyID := key.AccessKeyId()
 
 	// The secret access key reaches the template only as a GetAtt that
 	// CloudFormation resolves inside Secrets Manager: never in plain text.
 	secret := awssecretsmanager.NewSecret(this, jsii.String("Secret"), &awssecretsmanager.SecretProps{
 		Description: jsii.String("Access key of the Glacier backup user for vault " + *p.VaultName),
 		SecretObjectValue: &map[string]awscdk.SecretValue{
-			"accessKeyId":     awscdk.SecretValue_UnsafePlainText(key.AccessKeyId()),
+			"accessKeyId":     awscdk.SecretValue_UnsafePlainText(keyID),
 			"secretAccessKey": key.SecretAccessKey(),
 		},
 		// The secret only holds the key that this stack owns: once the
@@ -119,15 +120,17 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		reason: "An IAM user's access key cannot be rotated by a Secrets Manager rotation Lambda without " +
 			"breaking the NAS; it is rotated on purpose by raising keySerial and entering the new key on the NAS.",
 	})
-	topic := p.Topic
+	topic, topicArn := p.Topic, (*string)(nil)
 	if topic == nil {
-		topic = newTopic(this, p.VaultName)
+		topic, topicArn = newTopic(this, stack, p.VaultName)
+	} else {
+		topicArn = topic.TopicArn()
 	}
 	subscribeEmails(this, topic, p.NotifyEmails)
-	b.vaultConfig = configureVault(this, &p, vaultArn, topic.TopicArn())
+	b.vaultConfig = configureVault(this, &p, vaultArn, topicArn)
 	b.vaultMode = p.VaultMode
 
-	b.user, b.policy, b.accessKeyID, b.secret, b.topic, b.vaultArn = user, policy, key.AccessKeyId(), secret, topic, vaultArn
+	b.user, b.policy, b.accessKeyID, b.secret, b.topic, b.vaultArn = user, policy, keyID, secret, topic, vaultArn
 	return b
 }
 

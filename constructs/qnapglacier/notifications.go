@@ -15,30 +15,30 @@ var notificationEvents = []string{"ArchiveRetrievalCompleted", "InventoryRetriev
 // glacierPrincipal is the service that publishes vault notifications.
 const glacierPrincipal = "glacier.amazonaws.com"
 
-// newTopic creates the vault's notification topic. It is not KMS-encrypted:
-// no supported configuration is known for Glacier publishing to such a
-// topic, and the messages hold job IDs, not data. Its policy denies
-// publishing without TLS, and because any topic policy replaces SNS's
-// default one, it must itself let Glacier publish; it does so only on
-// behalf of this account (AWS:SourceOwner is the key SNS's own default
-// policy uses for that).
-func newTopic(scope constructs.Construct, vaultName *string) awssns.Topic {
+// newTopic creates the vault's notification topic and returns it with its
+// ARN. It is not KMS-encrypted: no supported configuration is known for
+// Glacier publishing to such a topic, and the messages hold job IDs, not
+// data. Its policy denies publishing without TLS, and because any topic
+// policy replaces SNS's default one, it must itself let Glacier publish; it
+// does so only on behalf of this account (AWS:SourceOwner is the key SNS's
+// own default policy uses for that).
+func newTopic(scope constructs.Construct, stack awscdk.Stack, vaultName *string) (awssns.Topic, *string) {
 	// "Topic" is the construct ID of a live resource: changing it replaces
 	// the topic and drops its subscriptions.
 	topic := awssns.NewTopic(scope, jsii.String("Topic"), &awssns.TopicProps{
 		DisplayName: jsii.String(topicDisplayName(*vaultName)),
 		EnforceSSL:  jsii.Bool(true),
 	})
-	topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        jsii.String("AllowGlacierPublish"),
-		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String(glacierPrincipal), nil)},
-		Actions:    jsii.Strings("sns:Publish"),
-		Resources:  &[]*string{topic.TopicArn()},
-		Conditions: &map[string]any{
-			"StringEquals": map[string]any{"AWS:SourceOwner": awscdk.Stack_Of(scope).Account()},
-		},
+	arn := topic.TopicArn()
+	topic.AddToResourcePolicy(awsiam.PolicyStatement_FromJson(map[string]any{
+		"Sid":       "AllowGlacierPublish",
+		"Effect":    "Allow",
+		"Principal": map[string]any{"Service": glacierPrincipal},
+		"Action":    "sns:Publish",
+		"Resource":  arn,
+		"Condition": map[string]any{"StringEquals": map[string]any{"AWS:SourceOwner": stack.Account()}},
 	}))
-	return topic
+	return topic, arn
 }
 
 // subscribeEmails subscribes each address to topic. Each subscription's

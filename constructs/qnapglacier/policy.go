@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
-	"github.com/aws/jsii-runtime-go"
 )
 
 // globalActions are the Glacier actions the backup app needs on "*": they
@@ -49,36 +48,27 @@ const deleteArchive = "glacier:DeleteArchive"
 // archiveAgeKey is the condition key Glacier sets on DeleteArchive requests.
 const archiveAgeKey = "glacier:ArchiveAgeInDays"
 
-// userPolicyStatements are the statements of the backup user's managed
-// policy: the reference policy, with its placeholder resource replaced by
-// vaultArn. With protectDays above 0, DeleteArchive moves to a statement of
-// its own that allows it only for archives at least that many days old.
-func userPolicyStatements(vaultArn *string, protectDays float64) *[]awsiam.PolicyStatement {
+// userPolicyDocument is the backup user's managed policy: the reference
+// policy, with its placeholder resource replaced by vaultArn. With
+// protectDays above 0, DeleteArchive moves to a statement of its own that
+// allows it only for archives at least that many days old. It is built as
+// one JSON document, one call to the CDK, not a call per statement.
+func userPolicyDocument(vaultArn *string, protectDays float64) awsiam.PolicyDocument {
 	actions := vaultActions
 	if protectDays > 0 {
 		actions = slices.DeleteFunc(slices.Clone(vaultActions), func(a string) bool { return a == deleteArchive })
 	}
-	statements := []awsiam.PolicyStatement{
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("AllowGlacierGlobal"),
-			Actions:   jsii.Strings(globalActions...),
-			Resources: jsii.Strings("*"),
-		}),
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("AllowGlacierVault"),
-			Actions:   jsii.Strings(actions...),
-			Resources: &[]*string{vaultArn},
-		}),
+	statements := []any{
+		map[string]any{"Sid": "AllowGlacierGlobal", "Effect": "Allow", "Action": globalActions, "Resource": "*"},
+		map[string]any{"Sid": "AllowGlacierVault", "Effect": "Allow", "Action": actions, "Resource": vaultArn},
 	}
 	if protectDays > 0 {
-		statements = append(statements, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:        jsii.String("AllowDeleteOldArchivesOnly"),
-			Actions:    jsii.Strings(deleteArchive),
-			Resources:  &[]*string{vaultArn},
-			Conditions: &map[string]any{"NumericGreaterThanEquals": map[string]any{archiveAgeKey: days(protectDays)}},
-		}))
+		statements = append(statements, map[string]any{
+			"Sid": "AllowDeleteOldArchivesOnly", "Effect": "Allow", "Action": deleteArchive, "Resource": vaultArn,
+			"Condition": map[string]any{"NumericGreaterThanEquals": map[string]any{archiveAgeKey: days(protectDays)}},
+		})
 	}
-	return &statements
+	return awsiam.PolicyDocument_FromJson(map[string]any{"Version": "2012-10-17", "Statement": statements})
 }
 
 // days renders a day count as IAM condition values are written.

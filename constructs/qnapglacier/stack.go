@@ -64,12 +64,12 @@ func NewVaultStack(scope constructs.Construct, id *string, props *VaultStackProp
 	output(stack, "VaultArn", b.VaultArn(), "The ARN of that vault.")
 	output(stack, "UserName", b.User().UserName(), "The IAM user the NAS signs in as.")
 	output(stack, "AccessKeyId", b.AccessKeyId(), "The access key ID to enter on the NAS (not secret).")
-	output(stack, "SecretArn", b.Secret().SecretArn(), "The Secrets Manager secret holding the access key and secret access key.")
-	output(stack, "GetSecretCommand", awscdk.Fn_Join(jsii.String(""), &[]*string{
-		jsii.String("aws secretsmanager get-secret-value --region "), stack.Region(),
-		jsii.String(" --secret-id "), b.Secret().SecretArn(),
-		jsii.String(" --query SecretString --output text"),
-	}), "Run this to read the secret access key; keep what it prints private.")
+	secretArn := b.Secret().SecretArn()
+	output(stack, "SecretArn", secretArn, "The Secrets Manager secret holding the access key and secret access key.")
+	// Token strings concatenate without a call to the CDK (Fn_Join would be one).
+	output(stack, "GetSecretCommand", jsii.String("aws secretsmanager get-secret-value --region "+*stack.Region()+
+		" --secret-id "+*secretArn+" --query SecretString --output text"),
+		"Run this to read the secret access key; keep what it prints private.")
 	output(stack, "TopicArn", b.Topic().TopicArn(), "The SNS topic that announces finished retrievals.")
 	output(stack, "VaultMode", jsii.String(string(b.VaultMode())), "Who creates the vault: app, existing or stack.")
 	if b.VaultMode() == VaultModeApp {
