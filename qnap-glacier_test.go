@@ -172,6 +172,7 @@ func TestEveryModePassesTheStrictCloudFormationValidator(t *testing.T) {
 		"vaultTags":    `{"Stack-Vault":{"owner":"me"}}`,
 		"notifyEmails": "owner@example.com",
 	}, true, out), noEnv, &stderr)
+	fixtures.CountSynth()
 	require.Equal(t, 0, code, stderr.String())
 	for _, vault := range []string{"QNAP-Glacier-Vault", "Existing-Vault", "Stack-Vault"} {
 		assert.FileExists(t, filepath.Join(out, qnapglacier.StackName(vault)+".template.json"))
