@@ -21,15 +21,7 @@ import (
 
 var fixtures cdktest.Fixtures
 
-func TestMain(m *testing.M) {
-	if os.Getenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION") == "" {
-		os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-	}
-	code := m.Run()
-	fixtures.Report("app")
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { cdktest.Main(m, &fixtures, "app") }
 
 func noEnv(string) string { return "" }
 

@@ -70,11 +70,31 @@ type fixture struct {
 // that fixture, with the panic's message.
 func (f *Fixtures) Stack(t testing.TB, name string, build func() awscdk.Stack) (awscdk.Stack, assertions.Template) {
 	t.Helper()
+	fx := f.get(t, name, func() fixture {
+		stack := build()
+		return fixture{stack: stack, template: assertions.Template_FromStack(stack, nil)}
+	})
+	return fx.stack, fx.template
+}
+
+// get returns the named fixture, building it once; it fails the test when
+// the build panicked.
+func (f *Fixtures) get(t testing.TB, name string, build func() fixture) fixture {
+	t.Helper()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	fx, ok := f.built[name]
 	if !ok {
-		fx = f.build(build)
+		fx = func() (fx fixture) {
+			defer func() {
+				if r := recover(); r != nil {
+					fx = fixture{err: fmt.Errorf("%v", r)}
+				}
+			}()
+			fx = build()
+			f.synth++
+			return fx
+		}()
 		if f.built == nil {
 			f.built = map[string]fixture{}
 		}
@@ -83,7 +103,7 @@ func (f *Fixtures) Stack(t testing.TB, name string, build func() awscdk.Stack) (
 	if fx.err != nil {
 		t.Fatalf("fixture %q: %v", name, fx.err)
 	}
-	return fx.stack, fx.template
+	return fx
 }
 
 // Template is Stack without the stack.
@@ -97,47 +117,14 @@ func (f *Fixtures) Template(t testing.TB, name string, build func() awscdk.Stack
 // stack name, building and synthesizing the app once the first time.
 func (f *Fixtures) App(t testing.TB, name string, build func() awscdk.App) map[string]assertions.Template {
 	t.Helper()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	fx, ok := f.built[name]
-	if !ok {
-		fx = f.buildApp(build)
-		if f.built == nil {
-			f.built = map[string]fixture{}
+	return f.get(t, name, func() fixture {
+		templates := map[string]assertions.Template{}
+		for _, st := range *build().Synth(nil).Stacks() {
+			tpl := st.Template().(map[string]any)
+			templates[*st.StackName()] = assertions.Template_FromJSON(&tpl, nil)
 		}
-		f.built[name] = fx
-	}
-	if fx.err != nil {
-		t.Fatalf("fixture %q: %v", name, fx.err)
-	}
-	return fx.templates
-}
-
-func (f *Fixtures) buildApp(build func() awscdk.App) (fx fixture) {
-	defer func() {
-		if r := recover(); r != nil {
-			fx = fixture{err: fmt.Errorf("%v", r)}
-		}
-	}()
-	assembly := build().Synth(nil)
-	f.synth++
-	fx.templates = map[string]assertions.Template{}
-	for _, st := range *assembly.Stacks() {
-		tpl := st.Template().(map[string]any)
-		fx.templates[*st.StackName()] = assertions.Template_FromJSON(&tpl, nil)
-	}
-	return fx
-}
-
-func (f *Fixtures) build(build func() awscdk.Stack) (fx fixture) {
-	defer func() {
-		if r := recover(); r != nil {
-			fx = fixture{err: fmt.Errorf("%v", r)}
-		}
-	}()
-	stack := build()
-	f.synth++
-	return fixture{stack: stack, template: assertions.Template_FromStack(stack, nil)}
+		return fixture{templates: templates}
+	}).templates
 }
 
 // Synths is how many templates were synthesized.
@@ -147,10 +134,18 @@ func (f *Fixtures) Synths() int {
 	return f.synth
 }
 
-// Report prints how many templates the package's tests synthesized, for
-// the suite's log (go test -v ./... | grep synthesized).
-func (f *Fixtures) Report(pkg string) {
+// Main runs a package's tests around the one jsii kernel they share: it
+// quiets jsii's Node 20 end-of-life banner (Node 20 works; the README tells
+// users to run 22 or 24), runs the tests, prints how many templates they
+// synthesized (go test -v ./... | grep synths) and stops the kernel.
+func Main(m *testing.M, f *Fixtures, pkg string) {
+	if os.Getenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION") == "" {
+		os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+	}
+	code := m.Run()
 	fmt.Printf("%s: %d synths\n", pkg, f.Synths())
+	jsii.Close()
+	os.Exit(code)
 }
 
 // Resources returns the template's resources of type typ, by logical ID.
