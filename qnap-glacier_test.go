@@ -149,10 +149,10 @@ func TestBadContextEndsInClearErrorsAndWritesNothing(t *testing.T) {
 
 // TestEveryModePassesTheStrictCloudFormationValidator synthesizes the app
 // as "cdk synth" does: cdk.json's context, which makes the built-in
-// CloudFormation validator's findings fail synth, and the validator on. The
-// default vault keeps its defaults, so its stack is the default app's; two
-// more vaults cover the other modes. It is the suite's one synth with the
-// validator.
+// CloudFormation validator's findings fail synth, and the validator on.
+// The default vault keeps its defaults, so its stack is the default app's;
+// two more vaults cover the other modes with every optional part switched
+// on. It is the suite's one synth with the validator.
 func TestEveryModePassesTheStrictCloudFormationValidator(t *testing.T) {
 	ctx := cdktest.CdkJSONContext(t, "cdk.json")
 	require.Equal(t, true, ctx["@aws-cdk/core:validateAgainstDefaultRules"], "cdk.json makes validator findings fail synth")

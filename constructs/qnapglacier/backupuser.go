@@ -55,8 +55,8 @@ type backupUser struct {
 // panics with every problem in props (see [BackupUserProps.Validate]).
 //
 // The child construct IDs ("User", "Policy", "AccessKey", "Secret",
-// "Topic", "Vault") are part of the API: changing one would replace a live resource,
-// and a replaced user or key breaks the NAS's credentials.
+// "Topic", "Vault") are part of the API: changing one would replace a live
+// resource, and a replaced user or key breaks the NAS's credentials.
 func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProps) BackupUser {
 	if err := props.Validate(); err != nil {
 		panic(err)
@@ -64,31 +64,31 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 	p := props.withDefaults()
 	// The struct itself is registered with jsii, so a BackupUser can be
 	// handed to any CDK API that takes a construct (Tags_Of, as a scope...).
-	b := &backupUser{vaultName: p.VaultName}
+	b := &backupUser{vaultName: p.VaultName, vaultMode: p.VaultMode}
 	constructs.NewConstruct_Override(b, scope, id)
 	this := b.Construct
 	stack := awscdk.Stack_Of(this)
 
-	vaultArn := stack.FormatArn(&awscdk.ArnComponents{
+	b.vaultArn = stack.FormatArn(&awscdk.ArnComponents{
 		Service:      jsii.String("glacier"),
 		Resource:     jsii.String("vaults"),
 		ResourceName: p.VaultName,
 		ArnFormat:    awscdk.ArnFormat_SLASH_RESOURCE_NAME,
 	})
 
-	user := awsiam.NewUser(this, jsii.String("User"), &awsiam.UserProps{
+	b.user = awsiam.NewUser(this, jsii.String("User"), &awsiam.UserProps{
 		UserName: p.UserName,
 		Path:     p.UserPath,
 	})
 
-	policy := awsiam.NewManagedPolicy(this, jsii.String("Policy"), &awsiam.ManagedPolicyProps{
+	b.policy = awsiam.NewManagedPolicy(this, jsii.String("Policy"), &awsiam.ManagedPolicyProps{
 		ManagedPolicyName: jsii.String(PolicyName(*p.VaultName)),
 		Path:              p.UserPath,
 		Description:       jsii.String("Policy for QNAP Glacier User"),
-		Document:          userPolicyDocument(vaultArn, *p.ProtectArchivesDays),
-		Users:             &[]awsiam.IUser{user},
+		Document:          userPolicyDocument(b.vaultArn, *p.ProtectArchivesDays),
+		Users:             &[]awsiam.IUser{b.user},
 	})
-	suppressNag(policy, nagSuppression{
+	suppressNag(b.policy, nagSuppression{
 		id: "AwsSolutions-IAM5",
 		reason: "glacier:ListVaults and glacier:GetDataRetrievalPolicy act on the account, not a vault, " +
 			"so IAM accepts only \"*\" for them; every other action is scoped to the one vault ARN.",
@@ -98,39 +98,37 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 	// "AccessKey" is a live credential's construct ID: changing it rotates
 	// the key without warning. Rotate with KeySerial instead.
 	key := awsiam.NewAccessKey(this, jsii.String("AccessKey"), &awsiam.AccessKeyProps{
-		User:   user,
+		User:   b.user,
 		Serial: p.KeySerial,
 	})
-	keyID := key.AccessKeyId()
+	b.accessKeyID = key.AccessKeyId()
 
 	// The secret access key reaches the template only as a GetAtt that
 	// CloudFormation resolves inside Secrets Manager: never in plain text.
-	secret := awssecretsmanager.NewSecret(this, jsii.String("Secret"), &awssecretsmanager.SecretProps{
+	b.secret = awssecretsmanager.NewSecret(this, jsii.String("Secret"), &awssecretsmanager.SecretProps{
 		Description: jsii.String("Access key of the Glacier backup user for vault " + *p.VaultName),
 		SecretObjectValue: &map[string]awscdk.SecretValue{
-			"accessKeyId":     awscdk.SecretValue_UnsafePlainText(keyID),
+			"accessKeyId":     awscdk.SecretValue_UnsafePlainText(b.accessKeyID),
 			"secretAccessKey": key.SecretAccessKey(),
 		},
 		// The secret only holds the key that this stack owns: once the
 		// stack (and so the key) is gone, the secret is worthless.
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
-	suppressNag(secret, nagSuppression{
+	suppressNag(b.secret, nagSuppression{
 		id: "AwsSolutions-SMG4",
 		reason: "An IAM user's access key cannot be rotated by a Secrets Manager rotation Lambda without " +
 			"breaking the NAS; it is rotated on purpose by raising keySerial and entering the new key on the NAS.",
 	})
-	topic, topicArn := p.Topic, (*string)(nil)
-	if topic == nil {
-		topic, topicArn = newTopic(this, stack, p.VaultName)
-	} else {
-		topicArn = topic.TopicArn()
-	}
-	subscribeEmails(this, topic, p.NotifyEmails)
-	b.vaultConfig = configureVault(this, &p, vaultArn, topicArn)
-	b.vaultMode = p.VaultMode
 
-	b.user, b.policy, b.accessKeyID, b.secret, b.topic, b.vaultArn = user, policy, keyID, secret, topic, vaultArn
+	var topicArn *string
+	if b.topic = p.Topic; b.topic == nil {
+		b.topic, topicArn = newTopic(this, stack, p.VaultName)
+	} else {
+		topicArn = b.topic.TopicArn()
+	}
+	subscribeEmails(this, b.topic, p.NotifyEmails)
+	b.vaultConfig = configureVault(this, &p, b.vaultArn, topicArn)
 	return b
 }
 

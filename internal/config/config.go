@@ -46,8 +46,9 @@ type Config struct {
 	VaultModes map[string]qnapglacier.VaultMode
 	// VaultTags are each vault's extra tags.
 	VaultTags map[string]map[string]string
-	// ProtectArchivesDays applies to every vault; 0 is off.
-	ProtectArchivesDays float64
+	// ProtectArchivesDays is each vault's protection period; 0 or absent is
+	// off.
+	ProtectArchivesDays map[string]float64
 }
 
 // Lookup returns the context value for key, or nil when it is unset.
@@ -98,10 +99,7 @@ func FromContext(get Lookup) (*Config, error) {
 	c.NotifyEmails = emails
 
 	if v := get(KeyKeySerial); v != nil {
-		n, err := number(v)
-		if err == nil {
-			err = qnapglacier.ValidateKeySerial(n)
-		}
+		n, err := number(v, qnapglacier.ValidateKeySerial)
 		if err != nil {
 			fail(KeyKeySerial, err)
 		}
@@ -146,14 +144,13 @@ func FromContext(get Lookup) (*Config, error) {
 	}
 
 	if v := get(KeyProtectDays); v != nil {
-		n, err := number(v)
-		if err == nil {
-			err = qnapglacier.ValidateProtectArchivesDays(n)
-		}
+		days, err := perVault(v, c.Vaults, func(x any) (float64, error) {
+			return number(x, qnapglacier.ValidateProtectArchivesDays)
+		})
 		if err != nil {
 			fail(KeyProtectDays, err)
 		}
-		c.ProtectArchivesDays = n
+		c.ProtectArchivesDays = days
 	}
 
 	if err := errors.Join(errs...); err != nil {
@@ -256,8 +253,8 @@ func (c *Config) BackupUserProps(vault string) qnapglacier.BackupUserProps {
 	}
 	p.VaultMode = c.VaultModes[vault]
 	p.VaultTags = c.VaultTags[vault]
-	if c.ProtectArchivesDays > 0 {
-		p.ProtectArchivesDays = jsii.Number(c.ProtectArchivesDays)
+	if days := c.ProtectArchivesDays[vault]; days > 0 {
+		p.ProtectArchivesDays = jsii.Number(days)
 	}
 	return p
 }
@@ -318,21 +315,32 @@ func stringList(v any) ([]string, error) {
 	}
 }
 
-// number reads a numeric setting: a JSON number (cdk.json) or a decimal
-// string (command line).
-func number(v any) (float64, error) {
+// number reads a numeric setting, a JSON number (cdk.json) or a decimal
+// string (command line), and checks it with validate.
+func number(v any, validate func(float64) error) (float64, error) {
+	var n float64
 	switch t := v.(type) {
 	case float64:
-		return t, nil
+		n = t
 	case string:
-		n, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
-		if err != nil {
-			return 0, fmt.Errorf("%q is not a number: must be a whole number from 0 up", t)
+		var err error
+		if n, err = strconv.ParseFloat(strings.TrimSpace(t), 64); err != nil {
+			// validate(-1) states what is allowed.
+			return 0, fmt.Errorf("%q is not a number: %s", t, allowedPart(validate(-1)))
 		}
-		return n, nil
 	default:
-		return 0, fmt.Errorf("%v is not a number: must be a whole number from 0 up", v)
+		return 0, fmt.Errorf("%v is not a number: %s", v, allowedPart(validate(-1)))
 	}
+	return n, validate(n)
+}
+
+// allowedPart is the "must be ..." part of a validation error.
+func allowedPart(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "must "); i >= 0 {
+		return msg[i:]
+	}
+	return msg
 }
 
 func abbreviate(s string) string {

@@ -75,7 +75,7 @@ func TestRejectsBadSettings(t *testing.T) {
 		{"rejects a duplicate e-mail", map[string]any{"notifyEmails": "a@example.com,A@example.com"},
 			`context "notifyEmails": "A@example.com" is listed twice`},
 		{"rejects a non-numeric serial", map[string]any{"keySerial": "abc"},
-			`context "keySerial": "abc" is not a number: must be a whole number from 0 up`},
+			`context "keySerial": "abc" is not a number: must be a whole number from 0 to 2147483647`},
 		{"rejects a negative serial", map[string]any{"keySerial": "-1"},
 			`context "keySerial": -1: must be a whole number from 0 to 2147483647`},
 		{"rejects a fractional serial", map[string]any{"keySerial": 1.5},
@@ -97,7 +97,9 @@ func TestRejectsBadSettings(t *testing.T) {
 		{"rejects negative protection", map[string]any{"protectArchivesDays": "-3"},
 			`context "protectArchivesDays": -3: must be a whole number of days from 0 (off) to 36500`},
 		{"rejects non-numeric protection", map[string]any{"protectArchivesDays": "abc"},
-			`context "protectArchivesDays": "abc" is not a number`},
+			`context "protectArchivesDays": "abc" is not a number: must be a whole number of days from 0 (off) to 36500`},
+		{"rejects bad protection for one vault", map[string]any{"vaults": "a,b", "protectArchivesDays": `{"b":-1}`},
+			`context "protectArchivesDays": vault "b": -1: must be a whole number of days`},
 		{"rejects malformed vault tags", map[string]any{"vaultTags": `{"owner":`},
 			`context "vaultTags": malformed JSON {"owner":: unexpected end of JSON input; give a JSON object of tags`},
 		{"rejects vault tags that are not an object", map[string]any{"vaultTags": []any{"owner"}},
@@ -145,6 +147,11 @@ func TestVaultSettingsApplyToEveryVaultOrPerVault(t *testing.T) {
 	assert.Nil(t, a.ProtectArchivesDays)
 	assert.Equal(t, qnapglacier.VaultModeStack, b.VaultMode)
 	assert.Equal(t, map[string]string{"owner": "me"}, b.VaultTags)
+
+	c, err = config.FromContext(lookup(map[string]any{"vaults": "a,b", "protectArchivesDays": `{"b":180}`}))
+	require.NoError(t, err)
+	assert.Nil(t, c.BackupUserProps("a").ProtectArchivesDays)
+	assert.Equal(t, 180.0, *c.BackupUserProps("b").ProtectArchivesDays)
 }
 
 func TestReportsEveryProblemOnItsOwnLine(t *testing.T) {
