@@ -176,15 +176,8 @@ func (p *BackupUserProps) Validate() error {
 			errs = append(errs, fmt.Errorf("KeySerial: %w", err))
 		}
 	}
-	seen := map[string]bool{}
-	for _, e := range p.NotifyEmails {
-		if err := ValidateEmail(e); err != nil {
-			errs = append(errs, fmt.Errorf("NotifyEmails: %w", err))
-		} else if k := strings.ToLower(e); seen[k] {
-			errs = append(errs, fmt.Errorf("NotifyEmails: %q is listed twice; list each address once", e))
-		} else {
-			seen[k] = true
-		}
+	for _, err := range unjoin(ValidateNotifyEmails(p.NotifyEmails)) {
+		errs = append(errs, fmt.Errorf("NotifyEmails: %w", err))
 	}
 	if p.VaultMode != "" {
 		if err := ValidateVaultMode(string(p.VaultMode)); err != nil {
@@ -297,6 +290,35 @@ func ValidateEmail(s string) error {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndex(s, "@"):], ".") {
 		return fmt.Errorf("%q is not an e-mail address: must look like name@example.com", s)
+	}
+	return nil
+}
+
+// ValidateNotifyEmails checks a list of e-mail addresses: each a bare
+// address (see [ValidateEmail]), none listed twice (in any letter case).
+// Each problem is one of the joined errors.
+func ValidateNotifyEmails(emails []string) error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, e := range emails {
+		if err := ValidateEmail(e); err != nil {
+			errs = append(errs, err)
+		} else if k := strings.ToLower(e); seen[k] {
+			errs = append(errs, fmt.Errorf("%q is listed twice: list each address once", e))
+		} else {
+			seen[k] = true
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// unjoin returns the errors that errors.Join joined into err.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	if err != nil {
+		return []error{err}
 	}
 	return nil
 }

@@ -59,7 +59,19 @@ type Lookup func(key string) any
 func FromContext(get Lookup) (*Config, error) {
 	c := &Config{KeySerial: qnapglacier.DefaultKeySerial}
 	var errs []error
-	fail := func(key string, err error) { errs = append(errs, fmt.Errorf("context %q: %w", key, err)) }
+	// fail records each of err's problems (it may join several) as its
+	// own line naming the setting.
+	fail := func(key string, err error) {
+		var list []error
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			list = j.Unwrap()
+		} else if err != nil {
+			list = []error{err}
+		}
+		for _, e := range list {
+			errs = append(errs, fmt.Errorf("context %q: %w", key, e))
+		}
+	}
 
 	vaults, err := stringList(get(KeyVaults))
 	switch {
@@ -86,16 +98,7 @@ func FromContext(get Lookup) (*Config, error) {
 	if err != nil {
 		fail(KeyNotifyEmails, err)
 	}
-	seen := map[string]bool{}
-	for _, e := range emails {
-		if err := qnapglacier.ValidateEmail(e); err != nil {
-			fail(KeyNotifyEmails, err)
-		} else if k := strings.ToLower(e); seen[k] {
-			fail(KeyNotifyEmails, fmt.Errorf("%q is listed twice: list each address once", e))
-		} else {
-			seen[k] = true
-		}
-	}
+	fail(KeyNotifyEmails, qnapglacier.ValidateNotifyEmails(emails))
 	c.NotifyEmails = emails
 
 	if v := get(KeyKeySerial); v != nil {
