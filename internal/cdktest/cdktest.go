@@ -199,17 +199,6 @@ func CdkJSONContext(t testing.TB, path string) map[string]any {
 	return doc.Context
 }
 
-// JSON is the whole template as JSON text, for checks that must hold
-// anywhere in it.
-func JSON(t testing.TB, tpl assertions.Template) string {
-	t.Helper()
-	raw, err := json.Marshal(tpl.ToJSON())
-	if err != nil {
-		t.Fatalf("template to JSON: %v", err)
-	}
-	return string(raw)
-}
-
 // Flatten renders a CloudFormation string value as text: an Fn::Join is
 // joined, and each Ref or Fn::GetAtt becomes "${LogicalId}" or
 // "${LogicalId.Attribute}". It lets a test read a JSON document that the
