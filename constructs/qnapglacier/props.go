@@ -176,7 +176,7 @@ func (p *BackupUserProps) Validate() error {
 			errs = append(errs, fmt.Errorf("KeySerial: %w", err))
 		}
 	}
-	for _, err := range unjoin(ValidateNotifyEmails(p.NotifyEmails)) {
+	for _, err := range notifyEmailProblems(p.NotifyEmails) {
 		errs = append(errs, fmt.Errorf("NotifyEmails: %w", err))
 	}
 	if p.VaultMode != "" {
@@ -298,6 +298,10 @@ func ValidateEmail(s string) error {
 // address (see [ValidateEmail]), none listed twice (in any letter case).
 // Each problem is one of the joined errors.
 func ValidateNotifyEmails(emails []string) error {
+	return errors.Join(notifyEmailProblems(emails)...)
+}
+
+func notifyEmailProblems(emails []string) []error {
 	var errs []error
 	seen := map[string]bool{}
 	for _, e := range emails {
@@ -309,18 +313,7 @@ func ValidateNotifyEmails(emails []string) error {
 			seen[k] = true
 		}
 	}
-	return errors.Join(errs...)
-}
-
-// unjoin returns the errors that errors.Join joined into err.
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	if err != nil {
-		return []error{err}
-	}
-	return nil
+	return errs
 }
 
 // firstBadChar describes the first character of s that re does not allow.

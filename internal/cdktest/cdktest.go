@@ -59,22 +59,9 @@ type Fixtures struct {
 }
 
 type fixture struct {
-	stack     awscdk.Stack
 	template  assertions.Template
 	templates map[string]assertions.Template
 	err       error
-}
-
-// Stack returns the named fixture's stack and template, building it with
-// build the first time. A build that panics fails every test that asks for
-// that fixture, with the panic's message.
-func (f *Fixtures) Stack(t testing.TB, name string, build func() awscdk.Stack) (awscdk.Stack, assertions.Template) {
-	t.Helper()
-	fx := f.get(t, name, func() fixture {
-		stack := build()
-		return fixture{stack: stack, template: assertions.Template_FromStack(stack, nil)}
-	})
-	return fx.stack, fx.template
 }
 
 // get returns the named fixture, building it once; it fails the test when
@@ -106,11 +93,14 @@ func (f *Fixtures) get(t testing.TB, name string, build func() fixture) fixture 
 	return fx
 }
 
-// Template is Stack without the stack.
+// Template returns the named fixture's template, building its stack with
+// build the first time. A build that panics fails every test that asks for
+// that fixture, with the panic's message.
 func (f *Fixtures) Template(t testing.TB, name string, build func() awscdk.Stack) assertions.Template {
 	t.Helper()
-	_, tpl := f.Stack(t, name, build)
-	return tpl
+	return f.get(t, name, func() fixture {
+		return fixture{template: assertions.Template_FromStack(build(), nil)}
+	}).template
 }
 
 // App returns the templates of every stack of the named app fixture, by
