@@ -11,8 +11,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
-	"github.com/qnap-glacier/qnap-glacier/internal/config"
+	"github.com/qnap-glacier/qnap-glacier/internal/app"
 )
 
 func main() {
@@ -30,36 +29,13 @@ func run(props *awscdk.AppProps, getenv func(string) string, stderr io.Writer) (
 			code = 1
 		}
 	}()
-	app, err := newApp(props, getenv)
+	a, err := app.New(props, getenv)
 	if err != nil {
 		report(stderr, err)
 		return 1
 	}
-	app.Synth(nil)
+	a.Synth(nil)
 	return 0
-}
-
-// newApp reads the settings and adds one stack per vault, without
-// synthesizing.
-func newApp(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error) {
-	app := awscdk.NewApp(props)
-	cfg, err := config.FromContext(func(key string) any {
-		return app.Node().TryGetContext(jsii.String(key))
-	})
-	if err != nil {
-		return nil, err
-	}
-	env := config.Env(getenv)
-	for _, vault := range cfg.Vaults {
-		qnapglacier.NewVaultStack(app, jsii.String(qnapglacier.StackName(vault)), &qnapglacier.VaultStackProps{
-			StackProps: awscdk.StackProps{
-				Env:         env,
-				Description: jsii.String("qnap-glacier: backup user and notifications for Glacier vault " + vault),
-			},
-			BackupUser: cfg.BackupUserProps(vault),
-		})
-	}
-	return app, nil
 }
 
 func report(w io.Writer, err error) {

@@ -14,12 +14,16 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/app"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 var fixtures cdktest.Fixtures
+
+// newApp is the app as the command builds it.
+var newApp = app.New
 
 func TestMain(m *testing.M) { cdktest.Main(m, &fixtures, "app") }
 

@@ -1,0 +1,35 @@
+// Package app builds the qnap-glacier CDK app from its settings: one stack
+// per vault. The command (qnap-glacier.go) synthesizes what it builds; the
+// tests, including the deploy-contract test, build the very same app.
+package app
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/config"
+)
+
+// New reads the settings from the app's context and adds one stack per
+// vault, without synthesizing. getenv supplies the CDK CLI's environment
+// (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION).
+func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error) {
+	app := awscdk.NewApp(props)
+	cfg, err := config.FromContext(func(key string) any {
+		return app.Node().TryGetContext(jsii.String(key))
+	})
+	if err != nil {
+		return nil, err
+	}
+	env := config.Env(getenv)
+	for _, vault := range cfg.Vaults {
+		qnapglacier.NewVaultStack(app, jsii.String(qnapglacier.StackName(vault)), &qnapglacier.VaultStackProps{
+			StackProps: awscdk.StackProps{
+				Env:         env,
+				Description: jsii.String("qnap-glacier: backup user and notifications for Glacier vault " + vault),
+			},
+			BackupUser: cfg.BackupUserProps(vault),
+		})
+	}
+	return app, nil
+}
