@@ -19,6 +19,21 @@ import (
 // glacierService is the SDK v3 service the custom resources call.
 const glacierService = "Glacier"
 
+// glacierAPIVersion must be set on every call. aws-cdk-lib's handler builds
+// the SDK client with {apiVersion: call.apiVersion}; left unset, that
+// passes apiVersion: undefined, which overrides the Glacier client's own
+// default, so the x-amz-glacier-version header Glacier requires is
+// "undefined" and Node refuses to send the request. Every call would fail
+// at deploy time; only running the handler shows it (internal/contract).
+const glacierAPIVersion = "2012-06-01"
+
+// vaultNotFound is the error Glacier answers for a vault that does not
+// exist. A delete call ignores it: with the vault gone, or never created
+// (the rollback of a deploy that ran before the NAS created the vault),
+// there is nothing left to remove, and failing would leave the stack in
+// ROLLBACK_FAILED.
+const vaultNotFound = "ResourceNotFoundException"
+
 // vaultCall is one custom resource's Glacier calls and the IAM actions
 // they need on the vault.
 type vaultCall struct {
@@ -139,6 +154,7 @@ func newVaultResource(scope constructs.Construct, vaultArn *string, c vaultCall)
 	call := func(action string, params map[string]any) *customresources.AwsSdkCall {
 		return &customresources.AwsSdkCall{
 			Service:    jsii.String(glacierService),
+			ApiVersion: jsii.String(glacierAPIVersion),
 			Action:     jsii.String(action),
 			Parameters: params,
 			// One physical ID per vault and purpose: an update calls the
@@ -162,6 +178,7 @@ func newVaultResource(scope constructs.Construct, vaultArn *string, c vaultCall)
 	}
 	if c.deleteAction != "" {
 		props.OnDelete = call(c.deleteAction, c.deleteParams)
+		props.OnDelete.IgnoreErrorCodesMatching = jsii.String("^" + vaultNotFound + "$")
 	}
 	if c.retain {
 		props.RemovalPolicy = awscdk.RemovalPolicy_RETAIN

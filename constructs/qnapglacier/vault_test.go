@@ -68,13 +68,26 @@ func target(extra map[string]any) map[string]any {
 	return m
 }
 
+// glacierCall is an AwsCustomResource call to Glacier as the template must
+// hold it. apiVersion is required: without it aws-cdk-lib's handler builds
+// the Glacier client with apiVersion undefined and every call fails at
+// deploy (internal/contract runs the handler to prove it).
 func glacierCall(action, purpose string, params map[string]any) map[string]any {
 	return map[string]any{
 		"service":            "Glacier",
+		"apiVersion":         "2012-06-01",
 		"action":             action,
 		"parameters":         params,
 		"physicalResourceId": map[string]any{"id": purpose + ":" + defaultVault},
 	}
+}
+
+// glacierDelete is a delete call: it succeeds when the vault is already
+// gone or was never created (a rolled-back first deploy).
+func glacierDelete(action, purpose string, params map[string]any) map[string]any {
+	c := glacierCall(action, purpose, params)
+	c["ignoreErrorCodesMatching"] = "^ResourceNotFoundException$"
+	return c
 }
 
 func TestAppModeLeavesTheVaultToTheBackupApp(t *testing.T) {
@@ -151,7 +164,7 @@ func TestNotificationCallsMatchTheGlacierAPI(t *testing.T) {
 	}))
 	assert.Equal(t, set, cdktest.SdkCall(t, r, "Create"))
 	assert.Equal(t, set, cdktest.SdkCall(t, r, "Update"), "a new topic is set on update")
-	assert.Equal(t, glacierCall("deleteVaultNotifications", "Notifications", target(nil)), cdktest.SdkCall(t, r, "Delete"))
+	assert.Equal(t, glacierDelete("deleteVaultNotifications", "Notifications", target(nil)), cdktest.SdkCall(t, r, "Delete"))
 }
 
 func TestTagCallsMatchTheGlacierAPI(t *testing.T) {
@@ -162,7 +175,7 @@ func TestTagCallsMatchTheGlacierAPI(t *testing.T) {
 	}}))
 	assert.Equal(t, add, cdktest.SdkCall(t, r, "Create"))
 	assert.Equal(t, add, cdktest.SdkCall(t, r, "Update"))
-	assert.Equal(t, glacierCall("removeTagsFromVault", "Tags", target(map[string]any{
+	assert.Equal(t, glacierDelete("removeTagsFromVault", "Tags", target(map[string]any{
 		"TagKeys": []any{"cost-center", "owner", "project", "qnap-glacier:vault"},
 	})), cdktest.SdkCall(t, r, "Delete"))
 }
@@ -172,6 +185,7 @@ func TestAccessPolicyDeniesDeletingYoungArchivesToEveryone(t *testing.T) {
 	require.NotNil(t, r)
 	call := cdktest.SdkCall(t, r, "Create")
 	assert.Equal(t, "Glacier", call["service"])
+	assert.Equal(t, "2012-06-01", call["apiVersion"])
 	assert.Equal(t, "setVaultAccessPolicy", call["action"])
 	params := call["parameters"].(map[string]any)
 	assert.Equal(t, "-", params["accountId"])
@@ -192,7 +206,7 @@ func TestAccessPolicyDeniesDeletingYoungArchivesToEveryone(t *testing.T) {
 		}},
 	}, policy)
 	assert.Equal(t, call, cdktest.SdkCall(t, r, "Update"))
-	assert.Equal(t, glacierCall("deleteVaultAccessPolicy", "AccessPolicy", target(nil)), cdktest.SdkCall(t, r, "Delete"))
+	assert.Equal(t, glacierDelete("deleteVaultAccessPolicy", "AccessPolicy", target(nil)), cdktest.SdkCall(t, r, "Delete"))
 }
 
 func TestProtectionLimitsTheUsersDeleteArchiveInEveryMode(t *testing.T) {

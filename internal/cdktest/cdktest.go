@@ -56,11 +56,15 @@ type Fixtures struct {
 	mu    sync.Mutex
 	built map[string]fixture
 	synth int
+
+	tmpMu sync.Mutex // guards tmp alone: fixtures make directories while mu is held
+	tmp   string
 }
 
 type fixture struct {
 	template  assertions.Template
 	templates map[string]assertions.Template
+	dir       string
 	err       error
 }
 
@@ -117,6 +121,39 @@ func (f *Fixtures) App(t testing.TB, name string, build func() awscdk.App) map[s
 	}).templates
 }
 
+// Assembly synthesizes the named app fixture once into a directory of its
+// own and returns that cloud assembly directory (templates, asset
+// manifests, assets), for tests that read more than templates. build gets
+// the directory to pass as the app's Outdir. The directory lives until
+// the package's tests end.
+func (f *Fixtures) Assembly(t testing.TB, name string, build func(outdir string) awscdk.App) string {
+	t.Helper()
+	return f.get(t, name, func() fixture {
+		return fixture{dir: *build(f.TempDir(t)).Synth(nil).Directory()}
+	}).dir
+}
+
+// TempDir is a new directory that, unlike t.TempDir, outlives the test
+// that asks for it: fixtures shared between tests are written there. Main
+// removes it.
+func (f *Fixtures) TempDir(t testing.TB) string {
+	t.Helper()
+	f.tmpMu.Lock()
+	defer f.tmpMu.Unlock()
+	if f.tmp == "" {
+		dir, err := os.MkdirTemp("", "cdktest-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.tmp = dir
+	}
+	dir, err := os.MkdirTemp(f.tmp, "fixture-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // Synths is how many templates were synthesized.
 func (f *Fixtures) Synths() int {
 	f.mu.Lock()
@@ -135,6 +172,9 @@ func Main(m *testing.M, f *Fixtures, pkg string) {
 	code := m.Run()
 	fmt.Printf("%s: %d synths\n", pkg, f.Synths())
 	jsii.Close()
+	if f.tmp != "" {
+		os.RemoveAll(f.tmp)
+	}
 	os.Exit(code)
 }
 
