@@ -4,6 +4,8 @@
 package app
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
@@ -15,9 +17,15 @@ import (
 // (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION).
 func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error) {
 	app := awscdk.NewApp(props)
-	cfg, err := config.FromContext(func(key string) any {
-		return app.Node().TryGetContext(jsii.String(key))
-	})
+	// The whole context, to catch unknown keys: the App has merged
+	// props.Context, the CLI's context (CDK_CONTEXT_JSON, or the file named
+	// by CONTEXT_OVERFLOW_LOCATION_ENV when it is large) and
+	// props.PostCliContext into its root node.
+	ctx, ok := app.Node().GetAllContext(nil).(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("the CDK handed the app no context object")
+	}
+	cfg, err := config.FromContext(ctx)
 	if err != nil {
 		return nil, err
 	}
