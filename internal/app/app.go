@@ -25,7 +25,7 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 	if !ok {
 		return nil, fmt.Errorf("the CDK handed the app no context object")
 	}
-	cfg, err := config.FromContext(ctx)
+	cfg, err := config.FromContext(plain(ctx).(map[string]any))
 	if err != nil {
 		return nil, err
 	}
@@ -40,4 +40,27 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 		})
 	}
 	return app, nil
+}
+
+// plain undoes jsii's wire format in a value handed back as any: nested JSON
+// objects arrive wrapped as {"$jsii.map": {...}}.
+func plain(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		if inner, ok := t["$jsii.map"].(map[string]any); ok && len(t) == 1 {
+			return plain(inner)
+		}
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			out[k] = plain(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = plain(x)
+		}
+		return out
+	}
+	return v
 }
