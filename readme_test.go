@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/qnap-glacier/qnap-glacier/internal/config"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -161,4 +162,17 @@ func TestReadmeJourneyKeepsSettingsInCdkJSON(t *testing.T) {
 	for _, m := range regexp.MustCompile(`--vault-name (\S+)`).FindAllStringSubmatch(journey, -1) {
 		assert.Equal(t, "Family-Photos", m[1])
 	}
+}
+
+func TestReadmeConfigurationTableListsEverySetting(t *testing.T) {
+	text := readme(t)
+	start := strings.Index(text, "\n## Configuration\n")
+	require.GreaterOrEqual(t, start, 0)
+	end := strings.Index(text[start+1:], "\n### ")
+	require.Greater(t, end, 0)
+	var listed []string
+	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Za-z]+)` \\|").FindAllStringSubmatch(text[start:start+1+end], -1) {
+		listed = append(listed, m[1])
+	}
+	assert.ElementsMatch(t, config.Keys, listed, "the settings in the README's Configuration table")
 }
