@@ -189,7 +189,7 @@ func FromContext(ctx map[string]any) (*Config, error) {
 		}
 		for _, k := range slices.Sorted(maps.Keys(own[vault])) {
 			st, ok := settingFor(k)
-			if !ok || k == KeyVaults {
+			if !ok {
 				errs.add(inVaultObject(vault), unknownKey(k, VaultKeys))
 				continue
 			}
