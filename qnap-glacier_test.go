@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/app"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/qnap-glacier/qnap-glacier/internal/config"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -25,7 +27,16 @@ var fixtures cdktest.Fixtures
 // newApp is the app as the command builds it.
 var newApp = app.New
 
-func TestMain(m *testing.M) { cdktest.Main(m, &fixtures, "app") }
+// asAppEnv makes the test binary run as the app, the way the CDK CLI runs
+// it: with the context in the environment.
+const asAppEnv = "QNAP_GLACIER_TEST_AS_APP"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(asAppEnv) == "1" {
+		main()
+	}
+	cdktest.Main(m, &fixtures, "app")
+}
 
 func noEnv(string) string { return "" }
 
@@ -134,8 +145,26 @@ func TestBadContextEndsInClearErrorsAndWritesNothing(t *testing.T) {
 		{"rejects a negative serial and a user name for two vaults", map[string]any{"vaults": "a,b", "keySerial": "-1", "userName": "nas"},
 			[]string{
 				`qnap-glacier: error: context "keySerial": -1: must be a whole number from 0 to 2147483647`,
-				`qnap-glacier: error: context "userName": "nas" given with 2 vaults: a user name applies to one vault only; drop it to get "<vault>-user" per vault`,
+				`qnap-glacier: error: context "userName": "nas" given with 2 vaults: a user name applies to one vault only; drop it to get "<vault>-user" per vault, or give a vault its own in "vaults"`,
 			}},
+		{"rejects unknown settings, naming the closest", map[string]any{"vault": "Family-Photos", "vaultmode": "existing", "protectArchiveDays": "90"},
+			[]string{
+				`qnap-glacier: error: unknown setting "protectArchiveDays": did you mean "protectArchivesDays"?`,
+				`qnap-glacier: error: unknown setting "vault": did you mean "vaults"?`,
+				`qnap-glacier: error: unknown setting "vaultmode": did you mean "vaultMode"?`,
+			}},
+		{"rejects bad vault objects", map[string]any{
+			"vaults":    map[string]any{"Family-Photos": map[string]any{"protectArchiveDays": 90.0, "keySerial": true}, "Holiday": "existing"},
+			"vaultMode": map[string]any{"Family": "existing"},
+		},
+			[]string{
+				`qnap-glacier: error: context "vaults": vault "Holiday": "existing" is not an object of settings: give {} or settings such as {"vaultMode": "existing"}`,
+				`qnap-glacier: error: context "vaultMode": "Family" is not one of the vaults (Family-Photos, Holiday): key a per-vault setting by vault name`,
+				`qnap-glacier: error: context "vaults": vault "Family-Photos": setting "keySerial": true is not a number: must be a whole number from 0 to 2147483647`,
+				`qnap-glacier: error: context "vaults": vault "Family-Photos": unknown setting "protectArchiveDays": did you mean "protectArchivesDays"?`,
+			}},
+		{"rejects vault names that differ only in case", map[string]any{"vaults": "Photos,photos"},
+			[]string{`qnap-glacier: error: context "vaults": "Photos" and "photos" differ only in letter case: IAM user and policy names ignore case, so their users would collide; rename one`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -148,6 +177,43 @@ func TestBadContextEndsInClearErrorsAndWritesNothing(t *testing.T) {
 			require.NoError(t, err)
 			assert.Empty(t, entries, "no template or assembly is written")
 		})
+	}
+}
+
+// TestContextFromTheCLIIsCheckedToo runs the app as the CDK CLI does: the
+// context in CDK_CONTEXT_JSON and, when it is large, in the file named by
+// CONTEXT_OVERFLOW_LOCATION_ENV. A typo in either source is caught; the
+// CLI's own keys are not. ("npx cdk synth -c vault=x" in .ci/run goes
+// through the real CLI.)
+func TestContextFromTheCLIIsCheckedToo(t *testing.T) {
+	dir, out := t.TempDir(), t.TempDir()
+	overflow := filepath.Join(dir, "context.json")
+	require.NoError(t, os.WriteFile(overflow, []byte(`{"vaultmode":"existing","aws:cdk:enable-path-metadata":true}`), 0o600))
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(),
+		asAppEnv+"=1",
+		"CDK_OUTDIR="+out,
+		`CDK_CONTEXT_JSON={"vault":"x","vaults":{"Family-Photos":{"protectArchiveDays":90}},"aws:cdk:bundling-stacks":["**"],"acknowledged-issue-numbers":[1],"@aws-cdk/core:failSynthOnValidationErrors":false}`,
+		"CONTEXT_OVERFLOW_LOCATION_ENV="+overflow,
+	)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, stderr.String())
+	assert.Equal(t, 1, exit.ExitCode())
+	assert.Equal(t, `qnap-glacier: error: unknown setting "vault": did you mean "vaults"?
+qnap-glacier: error: unknown setting "vaultmode": did you mean "vaultMode"?
+qnap-glacier: error: context "vaults": vault "Family-Photos": unknown setting "protectArchiveDays": did you mean "protectArchivesDays"?
+`, stderr.String())
+	entries, err := os.ReadDir(out)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "no template or assembly is written")
+}
+
+func TestShippedCdkJSONHoldsNoSettingsOfTheOwner(t *testing.T) {
+	for key := range cdktest.CdkJSONContext(t, "cdk.json") {
+		assert.True(t, config.IsCDKKey(key), "cdk.json's context holds %q: the README's walkthrough adds the owner's settings itself", key)
 	}
 }
 

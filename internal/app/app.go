@@ -4,6 +4,8 @@
 package app
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
@@ -15,9 +17,15 @@ import (
 // (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION).
 func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error) {
 	app := awscdk.NewApp(props)
-	cfg, err := config.FromContext(func(key string) any {
-		return app.Node().TryGetContext(jsii.String(key))
-	})
+	// The whole context, to catch unknown keys: the App has merged
+	// props.Context, the CLI's context (CDK_CONTEXT_JSON, or the file named
+	// by CONTEXT_OVERFLOW_LOCATION_ENV when it is large) and
+	// props.PostCliContext into its root node.
+	ctx, ok := app.Node().GetAllContext(nil).(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("the CDK handed the app no context object")
+	}
+	cfg, err := config.FromContext(plain(ctx).(map[string]any))
 	if err != nil {
 		return nil, err
 	}
@@ -32,4 +40,27 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 		})
 	}
 	return app, nil
+}
+
+// plain undoes jsii's wire format in a value handed back as any: nested JSON
+// objects arrive wrapped as {"$jsii.map": {...}}.
+func plain(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		if inner, ok := t["$jsii.map"].(map[string]any); ok && len(t) == 1 {
+			return plain(inner)
+		}
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			out[k] = plain(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = plain(x)
+		}
+		return out
+	}
+	return v
 }

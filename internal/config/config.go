@@ -4,28 +4,15 @@
 package config
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
-)
-
-// Context keys the app reads.
-const (
-	KeyVaults       = "vaults"
-	KeyNotifyEmails = "notifyEmails"
-	KeyKeySerial    = "keySerial"
-	KeyUserName     = "userName"
-	KeyVaultMode    = "vaultMode"
-	KeyVaultTags    = "vaultTags"
-	KeyProtectDays  = "protectArchivesDays"
 )
 
 // DefaultVault is the vault the app builds a stack for when "vaults" is not
@@ -34,127 +21,187 @@ const DefaultVault = "QNAP-Glacier-Vault"
 
 // Config is the app's checked configuration.
 type Config struct {
-	// Vaults gets one stack each, in this order.
+	// Vaults get one stack each, in this order.
 	Vaults []string
-	// NotifyEmails are subscribed to every vault's topic.
-	NotifyEmails []string
-	// KeySerial is every vault's access key serial.
-	KeySerial float64
-	// UserName overrides the IAM user name; only with a single vault.
-	UserName string
-	// VaultModes is each vault's mode; a vault not in it gets "app".
-	VaultModes map[string]qnapglacier.VaultMode
-	// VaultTags are each vault's extra tags.
-	VaultTags map[string]map[string]string
-	// ProtectArchivesDays is each vault's protection period; 0 or absent is
-	// off.
-	ProtectArchivesDays map[string]float64
+	// Settings are each vault's settings, by vault name.
+	Settings map[string]VaultSettings
 }
 
-// Lookup returns the context value for key, or nil when it is unset.
-type Lookup func(key string) any
+// VaultSettings are one vault's settings: the global value of each
+// setting, overridden by a per-setting JSON object keyed by vault name
+// (`"vaultMode": {"Photos": "existing"}`), overridden in turn by the
+// vault's own object in "vaults".
+type VaultSettings struct {
+	// Mode is the vault mode; empty means app.
+	Mode qnapglacier.VaultMode
+	// Tags are the vault's extra tags.
+	Tags map[string]string
+	// ProtectArchivesDays is the protection period; 0 is off.
+	ProtectArchivesDays float64
+	// NotifyEmails are subscribed to the vault's topic.
+	NotifyEmails []string
+	// KeySerial is the access key serial.
+	KeySerial float64
+	// UserName is the IAM user name; empty means "<vault>-user".
+	UserName string
+}
 
-// FromContext reads and checks every setting. The error names each bad
-// setting, its value and what is allowed, one problem per line.
-func FromContext(get Lookup) (*Config, error) {
-	c := &Config{KeySerial: qnapglacier.DefaultKeySerial}
-	var errs []error
-	// fail records each of err's problems (it may join several) as its
-	// own line naming the setting.
-	fail := func(key string, err error) {
-		var list []error
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			list = j.Unwrap()
-		} else if err != nil {
-			list = []error{err}
+// setting is how the app reads one setting into a vault's settings.
+type setting struct {
+	key string
+	// want says what the setting takes, for a malformed JSON object.
+	want string
+	// byVault, when set, tells whether an object given for the setting is
+	// keyed by vault name rather than being the setting's own value.
+	byVault func(obj map[string]any) bool
+	// set reads v into s.
+	set func(s *VaultSettings, v any) error
+}
+
+var settings = []setting{
+	{key: KeyNotifyEmails, set: func(s *VaultSettings, v any) (err error) {
+		s.NotifyEmails, err = parseNotifyEmails(v)
+		return err
+	}},
+	{key: KeyKeySerial, set: func(s *VaultSettings, v any) (err error) {
+		s.KeySerial, err = parseKeySerial(v)
+		return err
+	}},
+	{key: KeyUserName, set: func(s *VaultSettings, v any) (err error) {
+		s.UserName, err = parseUserName(v)
+		return err
+	}},
+	{key: KeyVaultMode, want: "a vault mode, or a JSON object of vault names to modes", byVault: always, set: func(s *VaultSettings, v any) (err error) {
+		s.Mode, err = parseVaultMode(v)
+		return err
+	}},
+	{key: KeyVaultTags, want: tagsWant + ", or a JSON object of vault names to such objects", byVault: tagsByVault, set: func(s *VaultSettings, v any) (err error) {
+		s.Tags, err = parseVaultTags(v)
+		return err
+	}},
+	{key: KeyProtectDays, want: "a number of days, or a JSON object of vault names to numbers", byVault: always, set: func(s *VaultSettings, v any) (err error) {
+		s.ProtectArchivesDays, err = parseProtectDays(v)
+		return err
+	}},
+}
+
+func always(map[string]any) bool { return true }
+
+// tagsByVault tells tags for every vault, {"owner":"me"}, from tags by
+// vault name, {"Photos":{"owner":"me"}}: in the latter every value is an
+// object.
+func tagsByVault(obj map[string]any) bool {
+	for _, v := range obj {
+		if _, ok := v.(map[string]any); !ok {
+			return false
 		}
-		for _, e := range list {
-			errs = append(errs, fmt.Errorf("context %q: %w", key, e))
+	}
+	return len(obj) > 0
+}
+
+func settingFor(key string) (setting, bool) {
+	i := slices.IndexFunc(settings, func(s setting) bool { return s.key == key })
+	if i < 0 {
+		return setting{}, false
+	}
+	return settings[i], true
+}
+
+// problems collects every problem, one line each, each naming where it is.
+type problems []error
+
+// add records each of err's problems (it may join several) as its own line
+// starting with where.
+func (p *problems) add(where string, err error) {
+	var list []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	} else if err != nil {
+		list = []error{err}
+	}
+	for _, e := range list {
+		if where == "" {
+			*p = append(*p, e)
+		} else {
+			*p = append(*p, fmt.Errorf("%s: %w", where, e))
+		}
+	}
+}
+
+func inSetting(key string) string { return fmt.Sprintf("context %q", key) }
+
+func inVaultObject(vault string) string {
+	return fmt.Sprintf("context %q: vault %q", KeyVaults, vault)
+}
+
+// FromContext reads and checks every setting in ctx, the app's whole
+// context. A key that is neither a setting nor the CDK's own is an error,
+// as is every bad value. The error names each problem's setting, its value
+// and what is allowed, one problem per line.
+func FromContext(ctx map[string]any) (*Config, error) {
+	var errs problems
+	for _, k := range slices.Sorted(maps.Keys(ctx)) {
+		if !IsCDKKey(k) && !slices.Contains(Keys, k) {
+			errs.add("", unknownKey(k, Keys))
 		}
 	}
 
-	vaults, err := stringList(get(KeyVaults))
-	switch {
-	case err != nil:
-		fail(KeyVaults, err)
-	case vaults == nil:
-		c.Vaults = []string{DefaultVault}
-	case len(vaults) == 0:
-		fail(KeyVaults, errors.New("no vault names: give at least one, e.g. -c vaults=My-Vault"))
-	default:
-		seen := map[string]bool{}
-		for _, v := range vaults {
-			if err := qnapglacier.ValidateVaultName(v); err != nil {
-				fail(KeyVaults, err)
-			} else if seen[v] {
-				fail(KeyVaults, fmt.Errorf("%q is listed twice: each vault gets one stack, list it once", v))
+	vaults, own, vaultsOK := readVaults(ctx[KeyVaults], &errs)
+
+	// Global values first, per-vault ones kept for each vault below.
+	defaults := VaultSettings{KeySerial: qnapglacier.DefaultKeySerial}
+	perSetting := map[string]map[string]any{} // setting -> vault -> value
+	for _, st := range settings {
+		v := ctx[st.key]
+		if v == nil {
+			continue
+		}
+		if st.byVault != nil {
+			obj, ok, err := object(v)
+			if err != nil {
+				errs.add(inSetting(st.key), fmt.Errorf("%w; give %s", err, st.want))
+				continue
 			}
-			seen[v] = true
-		}
-		c.Vaults = vaults
-	}
-
-	emails, err := stringList(get(KeyNotifyEmails))
-	if err != nil {
-		fail(KeyNotifyEmails, err)
-	}
-	fail(KeyNotifyEmails, qnapglacier.ValidateNotifyEmails(emails))
-	c.NotifyEmails = emails
-
-	if v := get(KeyKeySerial); v != nil {
-		n, err := number(v, qnapglacier.ValidateKeySerial)
-		if err != nil {
-			fail(KeyKeySerial, err)
-		}
-		c.KeySerial = n
-	}
-
-	if v := get(KeyUserName); v != nil {
-		s, ok := v.(string)
-		switch {
-		case !ok:
-			fail(KeyUserName, fmt.Errorf("%v is not a string: give the IAM user name as text", v))
-		case len(c.Vaults) > 1:
-			fail(KeyUserName, fmt.Errorf("%q given with %d vaults: a user name applies to one vault only; drop it to get \"<vault>-user\" per vault", s, len(c.Vaults)))
-		default:
-			if err := qnapglacier.ValidateUserName(s); err != nil {
-				fail(KeyUserName, err)
+			if ok && st.byVault(obj) {
+				perSetting[st.key] = obj
+				for _, vault := range slices.Sorted(maps.Keys(obj)) {
+					if vaultsOK && !slices.Contains(vaults, vault) {
+						errs.add(inSetting(st.key), fmt.Errorf("%q is not one of the vaults (%s): key a per-vault setting by vault name", vault, strings.Join(vaults, ", ")))
+					}
+				}
+				continue
 			}
-			c.UserName = s
 		}
+		if s, ok := v.(string); ok && st.key == KeyUserName && len(vaults) > 1 {
+			errs.add(inSetting(st.key), fmt.Errorf("%q given with %d vaults: a user name applies to one vault only; drop it to get \"<vault>-user\" per vault, or give a vault its own in \"vaults\"", s, len(vaults)))
+			continue
+		}
+		errs.add(inSetting(st.key), st.set(&defaults, v))
 	}
 
-	if v := get(KeyVaultMode); v != nil {
-		modes, err := perVault(v, c.Vaults, func(x any) (qnapglacier.VaultMode, error) {
-			m, ok := x.(string)
+	c := &Config{Vaults: vaults, Settings: map[string]VaultSettings{}}
+	for _, vault := range vaults {
+		s := defaults
+		for _, st := range settings {
+			if v, ok := perSetting[st.key][vault]; ok {
+				errs.add(fmt.Sprintf("%s: vault %q", inSetting(st.key), vault), st.set(&s, v))
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(own[vault])) {
+			st, ok := settingFor(k)
 			if !ok {
-				return "", fmt.Errorf("%v is not a vault mode: must be one of app, existing, stack", x)
+				errs.add(inVaultObject(vault), unknownKey(k, VaultKeys))
+				continue
 			}
-			return qnapglacier.VaultMode(m), qnapglacier.ValidateVaultMode(m)
-		})
-		if err != nil {
-			fail(KeyVaultMode, err)
+			if _, twice := perSetting[k][vault]; twice {
+				errs.add(inVaultObject(vault), fmt.Errorf("setting %q is also given for this vault in context %q: give it in one place", k, k))
+				continue
+			}
+			errs.add(fmt.Sprintf("%s: setting %q", inVaultObject(vault), k), st.set(&s, own[vault][k]))
 		}
-		c.VaultModes = modes
+		c.Settings[vault] = s
 	}
-
-	if v := get(KeyVaultTags); v != nil {
-		tags, err := vaultTags(v, c.Vaults)
-		if err != nil {
-			fail(KeyVaultTags, err)
-		}
-		c.VaultTags = tags
-	}
-
-	if v := get(KeyProtectDays); v != nil {
-		days, err := perVault(v, c.Vaults, func(x any) (float64, error) {
-			return number(x, qnapglacier.ValidateProtectArchivesDays)
-		})
-		if err != nil {
-			fail(KeyProtectDays, err)
-		}
-		c.ProtectArchivesDays = days
-	}
+	errs.add(inSetting(KeyVaults), userNameCollisions(c))
 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -162,102 +209,103 @@ func FromContext(get Lookup) (*Config, error) {
 	return c, nil
 }
 
-// perVault reads a setting given either once for every vault (a plain
-// value) or per vault (a JSON object keyed by vault name).
-func perVault[T any](v any, vaults []string, parse func(any) (T, error)) (map[string]T, error) {
-	if s, ok := v.(string); ok && strings.HasPrefix(strings.TrimSpace(s), "{") {
-		var obj map[string]any
-		if err := json.Unmarshal([]byte(s), &obj); err != nil {
-			return nil, fmt.Errorf("malformed JSON object %s: %v", abbreviate(s), err)
-		}
-		v = obj
+// readVaults reads the "vaults" setting: a list of names (comma-separated,
+// or a JSON array) or a JSON object of vault names to each vault's own
+// settings (own). ok is false when the names themselves could not be read.
+func readVaults(v any, errs *problems) (vaults []string, own map[string]map[string]any, ok bool) {
+	where := inSetting(KeyVaults)
+	if v == nil {
+		return []string{DefaultVault}, nil, true
 	}
-	out := map[string]T{}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		t, err := parse(v)
-		for _, vault := range vaults {
-			out[vault] = t
-		}
-		return out, err
+	obj, isObj, err := object(v)
+	if err != nil {
+		errs.add(where, fmt.Errorf("%w; give a JSON object of vault names to their settings", err))
+		return nil, nil, false
 	}
-	var errs []error
-	for _, vault := range slices.Sorted(maps.Keys(obj)) {
-		if !slices.Contains(vaults, vault) {
-			errs = append(errs, fmt.Errorf("%q is not one of the vaults (%s): key a per-vault setting by vault name", vault, strings.Join(vaults, ", ")))
+	if isObj {
+		own = map[string]map[string]any{}
+		for _, vault := range slices.Sorted(maps.Keys(obj)) {
+			vaults = append(vaults, vault)
+			s, isObj := obj[vault].(map[string]any)
+			if !isObj {
+				errs.add(inVaultObject(vault), fmt.Errorf("%s is not an object of settings: give {} or settings such as {\"vaultMode\": \"existing\"}", show(obj[vault])))
+				continue
+			}
+			own[vault] = s
+		}
+	} else if vaults, err = stringList(v); err != nil {
+		errs.add(where, err)
+		return nil, nil, false
+	}
+	if len(vaults) == 0 {
+		errs.add(where, errors.New("no vault names: give at least one, e.g. -c vaults=My-Vault"))
+		return vaults, own, false
+	}
+	seen := map[string]string{} // lower case -> first spelling
+	for _, vault := range vaults {
+		if err := qnapglacier.ValidateVaultName(vault); err != nil {
+			errs.add(where, err)
 			continue
 		}
-		t, err := parse(obj[vault])
-		if err != nil {
-			errs = append(errs, fmt.Errorf("vault %q: %w", vault, err))
+		first, dup := seen[strings.ToLower(vault)]
+		switch {
+		case dup && first == vault:
+			errs.add(where, fmt.Errorf("%q is listed twice: each vault gets one stack, list it once", vault))
+		case dup:
+			errs.add(where, fmt.Errorf("%q and %q differ only in letter case: IAM user and policy names ignore case, so their users would collide; rename one", first, vault))
+		default:
+			seen[strings.ToLower(vault)] = vault
 		}
-		out[vault] = t
 	}
-	return out, errors.Join(errs...)
+	return vaults, own, true
 }
 
-// vaultTags reads the vaultTags setting: a JSON object of tag keys to
-// string values for every vault, or a JSON object of vault names to such
-// objects for each vault.
-func vaultTags(v any, vaults []string) (map[string]map[string]string, error) {
-	const want = `a JSON object of tags, {"key":"value"}, or of vault names to such objects`
-	if s, ok := v.(string); ok {
-		var obj map[string]any
-		if err := json.Unmarshal([]byte(s), &obj); err != nil {
-			return nil, fmt.Errorf("malformed JSON %s: %v; give %s", abbreviate(s), err, want)
-		}
-		v = obj
-	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("%v is not %s", v, want)
-	}
-	perVaultForm := len(obj) > 0
-	for _, x := range obj {
-		if _, isObj := x.(map[string]any); !isObj {
-			perVaultForm = false
+// userNameCollisions reports vaults whose IAM users would share a name:
+// IAM user names are unique per account and ignore letter case. Vault
+// names that differ only in case are reported as such already.
+func userNameCollisions(c *Config) error {
+	var errs []error
+	owner := map[string]string{} // lower-case user name -> vault
+	for _, vault := range c.Vaults {
+		user := c.UserName(vault)
+		other, taken := owner[strings.ToLower(user)]
+		switch {
+		case !taken:
+			owner[strings.ToLower(user)] = vault
+		case strings.EqualFold(other, vault):
+			// reported by readVaults
+		case c.UserName(other) == user:
+			errs = append(errs, fmt.Errorf("vaults %q and %q both get IAM user %q: IAM user names are unique per account; give one of them another %q", other, vault, user, KeyUserName))
+		default:
+			errs = append(errs, fmt.Errorf("vaults %q and %q get IAM users %q and %q, one name to IAM, which ignores letter case: give one of them another %q", other, vault, c.UserName(other), user, KeyUserName))
 		}
 	}
-	parse := func(x any) (map[string]string, error) {
-		m, ok := x.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("%v is not %s", x, want)
-		}
-		tags := map[string]string{}
-		for k, val := range m {
-			s, ok := val.(string)
-			if !ok {
-				return nil, fmt.Errorf("tag %q has %v, not a string: tag values are text", k, val)
-			}
-			tags[k] = s
-		}
-		return tags, qnapglacier.ValidateVaultTags(tags)
+	return errors.Join(errs...)
+}
+
+// UserName is the IAM user name the vault's stack creates.
+func (c *Config) UserName(vault string) string {
+	if u := c.Settings[vault].UserName; u != "" {
+		return u
 	}
-	if perVaultForm {
-		return perVault(obj, vaults, parse)
-	}
-	tags, err := parse(obj)
-	out := map[string]map[string]string{}
-	for _, vault := range vaults {
-		out[vault] = tags
-	}
-	return out, err
+	return qnapglacier.DefaultUserName(vault)
 }
 
 // BackupUserProps are the construct props for one of c's vaults.
 func (c *Config) BackupUserProps(vault string) qnapglacier.BackupUserProps {
+	s := c.Settings[vault]
 	p := qnapglacier.BackupUserProps{
 		VaultName:    jsii.String(vault),
-		KeySerial:    jsii.Number(c.KeySerial),
-		NotifyEmails: c.NotifyEmails,
+		KeySerial:    jsii.Number(s.KeySerial),
+		NotifyEmails: s.NotifyEmails,
+		VaultMode:    s.Mode,
+		VaultTags:    s.Tags,
 	}
-	if c.UserName != "" {
-		p.UserName = jsii.String(c.UserName)
+	if s.UserName != "" {
+		p.UserName = jsii.String(s.UserName)
 	}
-	p.VaultMode = c.VaultModes[vault]
-	p.VaultTags = c.VaultTags[vault]
-	if days := c.ProtectArchivesDays[vault]; days > 0 {
-		p.ProtectArchivesDays = jsii.Number(days)
+	if s.ProtectArchivesDays > 0 {
+		p.ProtectArchivesDays = jsii.Number(s.ProtectArchivesDays)
 	}
 	return p
 }
@@ -276,79 +324,4 @@ func Env(getenv func(string) string) *awscdk.Environment {
 		env.Region = jsii.String(region)
 	}
 	return env
-}
-
-// stringList reads a list setting: a JSON array of strings (cdk.json), or
-// on the command line a comma-separated string or a JSON array in a string.
-// It returns nil when the setting is unset.
-func stringList(v any) ([]string, error) {
-	switch t := v.(type) {
-	case nil:
-		return nil, nil
-	case string:
-		s := strings.TrimSpace(t)
-		if strings.HasPrefix(s, "[") {
-			var list []string
-			if err := json.Unmarshal([]byte(s), &list); err != nil {
-				return nil, fmt.Errorf("malformed JSON array %s: %v; give a JSON array of strings or a comma-separated list", abbreviate(s), err)
-			}
-			return list, nil
-		}
-		list := []string{}
-		if s == "" {
-			return list, nil
-		}
-		// Empty items are kept so that "a,,b" is reported, not guessed at.
-		for _, part := range strings.Split(s, ",") {
-			list = append(list, strings.TrimSpace(part))
-		}
-		return list, nil
-	case []any:
-		list := make([]string, 0, len(t))
-		for i, item := range t {
-			s, ok := item.(string)
-			if !ok {
-				return nil, fmt.Errorf("item %d is %v, not a string: give a JSON array of strings", i+1, item)
-			}
-			list = append(list, s)
-		}
-		return list, nil
-	default:
-		return nil, fmt.Errorf("%v is neither a JSON array of strings nor a comma-separated string", v)
-	}
-}
-
-// number reads a numeric setting, a JSON number (cdk.json) or a decimal
-// string (command line), and checks it with validate.
-func number(v any, validate func(float64) error) (float64, error) {
-	var n float64
-	switch t := v.(type) {
-	case float64:
-		n = t
-	case string:
-		var err error
-		if n, err = strconv.ParseFloat(strings.TrimSpace(t), 64); err != nil {
-			// validate(-1) states what is allowed.
-			return 0, fmt.Errorf("%q is not a number: %s", t, allowedPart(validate(-1)))
-		}
-	default:
-		return 0, fmt.Errorf("%v is not a number: %s", v, allowedPart(validate(-1)))
-	}
-	return n, validate(n)
-}
-
-// allowedPart is the "must be ..." part of a validation error.
-func allowedPart(err error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, "must "); i >= 0 {
-		return msg[i:]
-	}
-	return msg
-}
-
-func abbreviate(s string) string {
-	if len(s) <= 60 {
-		return s
-	}
-	return s[:50] + "..."
 }

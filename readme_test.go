@@ -1,0 +1,178 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/qnap-glacier/qnap-glacier/internal/config"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The README's walkthrough edits cdk.json at three steps; each edit is a
+// fenced json block after a marker comment. These tests apply each edit to
+// the shipped cdk.json exactly as the README tells the owner to, build the
+// app from the result, and check what the README promises, so README and
+// behaviour cannot drift apart.
+
+var walkthroughEditRe = regexp.MustCompile("(?m)^<!-- walkthrough cdk.json: ([a-z-]+) -->\n```json\n((?s:.*?))```\n")
+
+// contextLine is the line of cdk.json that each walkthrough edit replaces.
+const contextLine = "  \"context\": {\n"
+
+type walkthroughStep struct {
+	name       string
+	mode       string
+	protectDay string // "" for no protection
+	serial     float64
+}
+
+// walkthroughSteps are the README's edits, in order, and what each
+// promises for the vault Family-Photos.
+var walkthroughSteps = []walkthroughStep{
+	{name: "deploy", mode: "app", serial: 1},
+	{name: "configure", mode: "existing", protectDay: "90", serial: 1},
+	{name: "rotate", mode: "existing", protectDay: "90", serial: 2},
+}
+
+const walkthroughStack = "QnapGlacier-Family-Photos"
+
+func readme(t *testing.T) string {
+	raw, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	return string(raw)
+}
+
+// walkthroughEdits returns the README's cdk.json edits by step name, in
+// the README's order.
+func walkthroughEdits(t *testing.T) (names []string, edits map[string]string) {
+	edits = map[string]string{}
+	for _, m := range walkthroughEditRe.FindAllStringSubmatch(readme(t), -1) {
+		names = append(names, m[1])
+		edits[m[1]] = m[2]
+	}
+	return names, edits
+}
+
+// editedCdkJSONContext is cdk.json's context after the owner made the
+// README's edit: its "context" line replaced by the README's lines.
+func editedCdkJSONContext(t *testing.T, edit string) map[string]any {
+	raw, err := os.ReadFile("cdk.json")
+	require.NoError(t, err)
+	require.Equal(t, 1, strings.Count(string(raw), contextLine), "cdk.json has the line the README tells the owner to replace")
+	require.True(t, strings.HasPrefix(edit, contextLine), "the README's edit starts with the line it replaces:\n%s", edit)
+	var doc struct {
+		Context map[string]any `json:"context"`
+	}
+	edited := strings.Replace(string(raw), contextLine, edit, 1)
+	require.NoError(t, json.Unmarshal([]byte(edited), &doc), "cdk.json after the README's edit is not valid JSON")
+	return doc.Context
+}
+
+func TestReadmeWalkthroughEditsAreTheOnesTested(t *testing.T) {
+	names, _ := walkthroughEdits(t)
+	want := []string{}
+	for _, s := range walkthroughSteps {
+		want = append(want, s.name)
+	}
+	assert.Equal(t, want, names)
+}
+
+func TestReadmeWalkthroughBuildsWhatItPromises(t *testing.T) {
+	_, edits := walkthroughEdits(t)
+	for _, step := range walkthroughSteps {
+		t.Run(step.name, func(t *testing.T) {
+			edit, ok := edits[step.name]
+			require.True(t, ok, "README has no walkthrough edit %q", step.name)
+			ctx := editedCdkJSONContext(t, edit)
+			all := fixtures.App(t, "readme-"+step.name, func() awscdk.App {
+				app, err := newApp(&awscdk.AppProps{
+					Context:                         &ctx,
+					BuiltinCloudFormationValidation: jsii.Bool(false),
+					Outdir:                          jsii.String(t.TempDir()),
+				}, noEnv)
+				require.NoError(t, err)
+				return app
+			})
+			require.Equal(t, []string{walkthroughStack}, slices.Sorted(func(yield func(string) bool) {
+				for name := range all {
+					if !yield(name) {
+						return
+					}
+				}
+			}), "the walkthrough's one stack")
+			tpl := all[walkthroughStack]
+			cdktest.Assert(t, "vault mode", func() {
+				tpl.HasOutput(jsii.String("VaultMode"), map[string]any{"Value": step.mode})
+			})
+			cdktest.Assert(t, "e-mail subscription", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{"Protocol": "email", "Endpoint": "me@example.com"})
+			})
+			cdktest.Assert(t, "key serial", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::IAM::AccessKey"), map[string]any{"Serial": step.serial})
+			})
+			tpl.ResourceCountIs(jsii.String("Custom::GlacierVault"), jsii.Number(0))
+			if step.mode == "app" {
+				tpl.ResourceCountIs(jsii.String("Custom::GlacierVaultNotifications"), jsii.Number(0))
+				tpl.ResourceCountIs(jsii.String("Custom::GlacierVaultAccessPolicy"), jsii.Number(0))
+				return
+			}
+			tpl.ResourceCountIs(jsii.String("Custom::GlacierVaultNotifications"), jsii.Number(1))
+			cdktest.Assert(t, "vault tags", func() {
+				tpl.HasResourceProperties(jsii.String("Custom::GlacierVaultTags"), map[string]any{
+					"Create": assertions.Match_StringLikeRegexp(jsii.String(`"owner":"me"`)),
+				})
+			})
+			_, policy := cdktest.Only(t, tpl, "Custom::GlacierVaultAccessPolicy")
+			assert.Contains(t, cdktest.Flatten(t, cdktest.Props(policy)["Create"]), `\"glacier:ArchiveAgeInDays\":\"`+step.protectDay+`\"`,
+				"the vault refuses to delete archives younger than %s days", step.protectDay)
+		})
+	}
+}
+
+// TestReadmeJourneyKeepsSettingsInCdkJSON checks the journey's commands:
+// no "-c" flag (a flag lasts one command, so the next deploy would undo
+// it), and every stack and vault they name is the walkthrough's.
+func TestReadmeJourneyKeepsSettingsInCdkJSON(t *testing.T) {
+	text := readme(t)
+	start := strings.Index(text, "\n## Your journey\n")
+	require.GreaterOrEqual(t, start, 0)
+	end := strings.Index(text[start+1:], "\n## ")
+	require.Greater(t, end, 0)
+	journey := text[start : start+1+end]
+
+	commands := regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(journey, -1)
+	require.NotEmpty(t, commands)
+	for _, block := range commands {
+		assert.NotRegexp(t, `(^|\s)(-c|--context)[ =]`, block[1], "a journey command sets context with a flag")
+	}
+	stacks := regexp.MustCompile(`QnapGlacier-[A-Za-z0-9-]+`).FindAllString(journey, -1)
+	require.NotEmpty(t, stacks)
+	for _, s := range stacks {
+		assert.Equal(t, walkthroughStack, s, "the journey names a stack the walkthrough's cdk.json does not build")
+	}
+	for _, m := range regexp.MustCompile(`--vault-name (\S+)`).FindAllStringSubmatch(journey, -1) {
+		assert.Equal(t, "Family-Photos", m[1])
+	}
+}
+
+func TestReadmeConfigurationTableListsEverySetting(t *testing.T) {
+	text := readme(t)
+	start := strings.Index(text, "\n## Configuration\n")
+	require.GreaterOrEqual(t, start, 0)
+	end := strings.Index(text[start+1:], "\n### ")
+	require.Greater(t, end, 0)
+	var listed []string
+	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Za-z]+)` \\|").FindAllStringSubmatch(text[start:start+1+end], -1) {
+		listed = append(listed, m[1])
+	}
+	assert.ElementsMatch(t, config.Keys, listed, "the settings in the README's Configuration table")
+}
