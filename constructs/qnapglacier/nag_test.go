@@ -23,7 +23,7 @@ func TestCdkNagAwsSolutionsFindsNothingUnsuppressed(t *testing.T) {
 	app := cdktest.NewApp(nil, nil)
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	var stacks []awscdk.Stack
-	for _, mode := range qnapglacier.VaultModes {
+	for _, mode := range qnapglacier.VaultModes() {
 		stacks = append(stacks, qnapglacier.NewVaultStack(app, jsii.String("Nag-"+string(mode)), &qnapglacier.VaultStackProps{
 			BackupUser: qnapglacier.BackupUserProps{
 				VaultName:           jsii.String(defaultVault),

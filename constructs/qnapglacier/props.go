@@ -103,8 +103,11 @@ const (
 	VaultModeStack VaultMode = "stack"
 )
 
-// VaultModes are the valid vault modes, in the order the docs list them.
-var VaultModes = []VaultMode{VaultModeApp, VaultModeExisting, VaultModeStack}
+// VaultModes returns the valid vault modes, in the order the docs list
+// them. The slice is new on every call: changing it changes nothing here.
+func VaultModes() []VaultMode {
+	return []VaultMode{VaultModeApp, VaultModeExisting, VaultModeStack}
+}
 
 // configuresVault reports whether the stack configures the vault.
 func (m VaultMode) configuresVault() bool { return m == VaultModeExisting || m == VaultModeStack }
@@ -197,7 +200,7 @@ func (p *BackupUserProps) Validate() error {
 
 // ValidateVaultMode checks a vault mode: app, existing or stack.
 func ValidateVaultMode(mode string) error {
-	if slices.Contains(VaultModes, VaultMode(mode)) {
+	if slices.Contains(VaultModes(), VaultMode(mode)) {
 		return nil
 	}
 	return fmt.Errorf("%q is not a vault mode: must be one of app, existing, stack", mode)

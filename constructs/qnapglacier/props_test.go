@@ -158,12 +158,22 @@ func TestStackNameKeepsVaultsApartThatDifferOnlyInPunctuation(t *testing.T) {
 }
 
 func TestValidateVaultMode(t *testing.T) {
-	for _, m := range qnapglacier.VaultModes {
+	for _, m := range qnapglacier.VaultModes() {
 		assert.NoError(t, qnapglacier.ValidateVaultMode(string(m)))
 	}
 	for _, bad := range []string{"", "banana", "App", "existing "} {
 		assert.ErrorContains(t, qnapglacier.ValidateVaultMode(bad), "is not a vault mode: must be one of app, existing, stack", bad)
 	}
+}
+
+func TestVaultModesCannotBeWidenedFromOutside(t *testing.T) {
+	modes := qnapglacier.VaultModes()
+	modes[0] = "bogus"
+	_ = append(modes, "bogus")
+	assert.Equal(t, []qnapglacier.VaultMode{"app", "existing", "stack"}, qnapglacier.VaultModes())
+	assert.ErrorContains(t, qnapglacier.ValidateVaultMode("bogus"), "is not a vault mode")
+	assert.ErrorContains(t, (&qnapglacier.BackupUserProps{VaultName: jsii.String("v"), VaultMode: "bogus"}).Validate(),
+		`VaultMode: "bogus" is not a vault mode`)
 }
 
 func TestValidateProtectArchivesDays(t *testing.T) {
