@@ -219,7 +219,8 @@ var tagCharsRe = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 
 // ValidateVaultTags checks tags against AWS's tag rules: keys of 1 to 128
 // characters not starting with "aws:", values of up to 256 characters, both
-// from letters, digits, spaces and _ . : / = + - @; at most 48 tags.
+// from letters, digits, spaces and _ . : / = + - @; at most 48 tags. A key
+// or value that is a CDK token is not checked.
 func ValidateVaultTags(tags map[string]string) error {
 	const allowed = "letters, digits, spaces and _ . : / = + - @"
 	var errs []error
@@ -229,6 +230,8 @@ func ValidateVaultTags(tags map[string]string) error {
 	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		v := tags[k]
 		switch {
+		case isToken(&k):
+			// Known only at deploy time: AWS checks it then.
 		case k == "" || utf8.RuneCountInString(k) > 128:
 			errs = append(errs, fmt.Errorf("key %q: must be 1 to 128 characters", abbreviate(k)))
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
@@ -239,6 +242,7 @@ func ValidateVaultTags(tags map[string]string) error {
 			errs = append(errs, fmt.Errorf("key %q: the stack sets this tag itself", k))
 		}
 		switch {
+		case isToken(&v):
 		case utf8.RuneCountInString(v) > 256:
 			errs = append(errs, fmt.Errorf("value of %q: %d characters, must be at most 256", k, utf8.RuneCountInString(v)))
 		case !tagCharsRe.MatchString(v):
@@ -299,7 +303,8 @@ func ValidateEmail(s string) error {
 
 // ValidateNotifyEmails checks a list of e-mail addresses: each a bare
 // address (see [ValidateEmail]), none listed twice (in any letter case).
-// Each problem is one of the joined errors.
+// Each problem is one of the joined errors. An address that is a CDK token
+// is not checked.
 func ValidateNotifyEmails(emails []string) error {
 	return errors.Join(notifyEmailProblems(emails)...)
 }
@@ -308,6 +313,9 @@ func notifyEmailProblems(emails []string) []error {
 	var errs []error
 	seen := map[string]bool{}
 	for _, e := range emails {
+		if isToken(&e) {
+			continue
+		}
 		if err := ValidateEmail(e); err != nil {
 			errs = append(errs, err)
 		} else if k := strings.ToLower(e); seen[k] {
