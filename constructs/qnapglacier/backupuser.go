@@ -106,7 +106,8 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 	// The secret access key reaches the template only as a GetAtt that
 	// CloudFormation resolves inside Secrets Manager: never in plain text.
 	b.secret = awssecretsmanager.NewSecret(this, jsii.String("Secret"), &awssecretsmanager.SecretProps{
-		Description: jsii.String("Access key of the Glacier backup user for vault " + *p.VaultName),
+		Description:   jsii.String("Access key of the Glacier backup user for vault " + *p.VaultName),
+		EncryptionKey: p.SecretEncryptionKey,
 		SecretObjectValue: &map[string]awscdk.SecretValue{
 			"accessKeyId":     awscdk.SecretValue_UnsafePlainText(b.accessKeyID),
 			"secretAccessKey": key.SecretAccessKey(),

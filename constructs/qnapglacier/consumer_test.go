@@ -10,6 +10,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
@@ -54,4 +56,62 @@ func TestConsumerTokenEmailsAndVaultTagsAreLeftToDeployTime(t *testing.T) {
 	assert.Equal(t, map[string]any{
 		"${TagKey}": "x", "owner": "${TagValue}", "project": "qnap-glacier", "qnap-glacier:vault": "v",
 	}, call["parameters"].(map[string]any)["Tags"])
+}
+
+// consumerEnv is a concrete environment: cross-account checks compare
+// accounts, which an environment-agnostic stack does not know.
+var consumerEnv = &awscdk.Environment{Account: jsii.String("111122223333"), Region: jsii.String("eu-west-1")}
+
+const otherAccount = "444455556666"
+
+// otherRoot is the other account's root principal as CloudFormation builds it.
+var otherRoot = map[string]any{"Fn::Join": []any{"", []any{
+	"arn:", map[string]any{"Ref": "AWS::Partition"}, ":iam::" + otherAccount + ":root",
+}}}
+
+func TestConsumerSharesTheSecretWithAnotherAccountThroughItsOwnKey(t *testing.T) {
+	// GIVEN a BackupUser whose secret is encrypted with the caller's key
+	tpl := fixtures.Template(t, "consumer-cross-account", func() awscdk.Stack {
+		app := cdktest.NewApp(nil, nil)
+		stack := awscdk.NewStack(app, jsii.String("CrossAccount"), &awscdk.StackProps{Env: consumerEnv})
+		key := awskms.NewKey(stack, jsii.String("Key"), &awskms.KeyProps{EnableKeyRotation: jsii.Bool(true)})
+		b := qnapglacier.NewBackupUser(stack, jsii.String("B"), &qnapglacier.BackupUserProps{
+			VaultName: jsii.String("v"), SecretEncryptionKey: key,
+		})
+		// WHEN the secret is granted to another account
+		b.Secret().GrantRead(awsiam.NewAccountPrincipal(jsii.String(otherAccount)), nil)
+		return stack
+	})
+	// THEN the secret uses that key, and both the secret's and the key's
+	// policies let the other account read
+	keyID, _ := cdktest.Only(t, tpl, "AWS::KMS::Key")
+	cdktest.Assert(t, "secret encrypted with the caller's key", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::SecretsManager::Secret"), map[string]any{
+			"KmsKeyId": map[string]any{"Fn::GetAtt": []any{keyID, "Arn"}},
+		})
+	})
+	cdktest.Assert(t, "secret's resource policy names the other account", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::SecretsManager::ResourcePolicy"), map[string]any{
+			"ResourcePolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"Action":    assertions.Match_ArrayWith(&[]any{"secretsmanager:GetSecretValue"}),
+				"Principal": map[string]any{"AWS": otherRoot},
+			})})},
+		})
+	})
+	cdktest.Assert(t, "key policy lets the other account decrypt", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{
+			"KeyPolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"Action":    "kms:Decrypt",
+				"Principal": map[string]any{"AWS": otherRoot},
+			})})},
+		})
+	})
+}
+
+func TestSecretUsesTheAWSManagedKeyByDefault(t *testing.T) {
+	cdktest.Assert(t, "no KmsKeyId", func() {
+		defaultTemplate(t).HasResourceProperties(jsii.String("AWS::SecretsManager::Secret"), map[string]any{
+			"KmsKeyId": assertions.Match_Absent(),
+		})
+	})
 }

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -46,6 +47,15 @@ type BackupUserProps struct {
 	//
 	// Default: 1.
 	KeySerial *float64
+
+	// SecretEncryptionKey encrypts the secret that holds the access key.
+	// Bring a customer managed key to share the secret with another
+	// account (Secret().GrantRead(awsiam.NewAccountPrincipal(...))): the
+	// AWS managed key cannot be used from another account.
+	//
+	// Default: the account's AWS managed key for Secrets Manager
+	// (aws/secretsmanager).
+	SecretEncryptionKey awskms.IKey
 
 	// Topic receives the vault's retrieval notifications. Bring your own to
 	// share one topic between vaults; its policy must then let
