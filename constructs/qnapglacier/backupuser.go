@@ -32,8 +32,9 @@ type BackupUser interface {
 	// VaultMode says who creates the vault and whether the stack configures it.
 	VaultMode() VaultMode
 	// VaultConfig holds the custom resources that create and configure the
-	// vault, or is nil in app mode. Add dependencies on it to act after the
-	// vault is configured.
+	// vault; in app mode it is empty. It is never nil: to act after the
+	// vault is configured, whatever the mode, call
+	// x.Node().AddDependency(b.VaultConfig()).
 	VaultConfig() constructs.Construct
 }
 

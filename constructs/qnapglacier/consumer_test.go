@@ -115,3 +115,42 @@ func TestSecretUsesTheAWSManagedKeyByDefault(t *testing.T) {
 		})
 	})
 }
+
+func TestConsumerCanDependOnTheVaultConfigInEveryMode(t *testing.T) {
+	// GIVEN one stack per mode, each with a resource that must wait for the
+	// vault to be configured
+	tpls := fixtures.App(t, "consumer-depend", func() awscdk.App {
+		app := cdktest.NewApp(nil, nil)
+		for _, mode := range qnapglacier.VaultModes() {
+			stack := awscdk.NewStack(app, jsii.String("Depend-"+string(mode)), nil)
+			b := qnapglacier.NewBackupUser(stack, jsii.String("B"), &qnapglacier.BackupUserProps{
+				VaultName: jsii.String("v"), VaultMode: mode,
+			})
+			after := awscdk.NewCfnWaitConditionHandle(stack, jsii.String("After"), nil)
+			// WHEN it depends on the vault config
+			after.Node().AddDependency(b.VaultConfig())
+		}
+		return app
+	})
+	// THEN every mode synthesizes, and the resource waits for every custom
+	// resource there is (none in app mode)
+	for _, mode := range qnapglacier.VaultModes() {
+		tpl := tpls["Depend-"+string(mode)]
+		require.NotNil(t, tpl, mode)
+		_, after := cdktest.Only(t, tpl, "AWS::CloudFormation::WaitConditionHandle")
+		var deps []any
+		if d, ok := after["DependsOn"].([]any); ok {
+			deps = d
+		}
+		crs := customResources(tpl)
+		for _, r := range crs {
+			assert.Contains(t, deps, r["LogicalId"], mode)
+		}
+		if mode == qnapglacier.VaultModeApp {
+			assert.Empty(t, crs)
+			assert.Empty(t, deps, "nothing to wait for in app mode")
+		} else {
+			assert.NotEmpty(t, crs, mode)
+		}
+	}
+}

@@ -50,10 +50,13 @@ type vaultCall struct {
 // configureVault creates the custom resources that create (in stack mode)
 // and configure the vault (existing and stack modes): notifications to
 // topicArn, tags, and the archive protection policy. It returns the
-// construct holding them, or nil in app mode.
+// construct holding them, "Vault". In app mode "Vault" is an empty
+// construct, so that a caller's AddDependency on it is always safe.
 func configureVault(scope constructs.Construct, p *BackupUserProps, vaultArn, topicArn *string) constructs.Construct {
 	if !p.VaultMode.configuresVault() {
-		return nil
+		// Same ID as below: the construct a caller depends on keeps its
+		// path when the mode changes. It holds no resource.
+		return constructs.NewConstruct(scope, jsii.String("Vault"))
 	}
 	vault := *p.VaultName
 	// "-" is the Glacier API's name for the caller's own account.
