@@ -128,6 +128,7 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		b.topic, topicArn = newTopic(this, stack, p.VaultName)
 	} else {
 		topicArn = b.topic.TopicArn()
+		letGlacierPublish(this, b.topic, stack.Account())
 	}
 	subscribeEmails(this, b.topic, p.NotifyEmails)
 	b.vaultConfig = configureVault(this, &p, b.vaultArn, topicArn)

@@ -6,12 +6,17 @@ package qnapglacier_test
 // library", and fails on the code before the fix.
 
 import (
+	"fmt"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
@@ -153,4 +158,197 @@ func TestConsumerCanDependOnTheVaultConfigInEveryMode(t *testing.T) {
 			assert.NotEmpty(t, crs, mode)
 		}
 	}
+}
+
+// glacierPublish is the statement that lets Glacier publish to a topic for
+// the vault's account, as every topic a BackupUser uses must have.
+func glacierPublish(topicID string) map[string]any {
+	return map[string]any{
+		"Sid": "AllowGlacierPublish", "Effect": "Allow", "Principal": map[string]any{"Service": "glacier.amazonaws.com"},
+		"Action": "sns:Publish", "Resource": map[string]any{"Ref": topicID},
+		"Condition": map[string]any{"StringEquals": map[string]any{"AWS:SourceOwner": map[string]any{"Ref": "AWS::AccountId"}}},
+	}
+}
+
+// callerTopicsApp has a BackupUser with a topic of the caller's that
+// lacks Glacier's permission, one whose topic already has it, and one with
+// an imported topic.
+func callerTopicsApp(t *testing.T) map[string]assertions.Template {
+	return fixtures.App(t, "consumer-caller-topics", func() awscdk.App {
+		app := cdktest.NewApp(nil, nil)
+		stack := awscdk.NewStack(app, jsii.String("CallerTopics"), nil)
+		bare := awssns.NewTopic(stack, jsii.String("Bare"), nil)
+		qnapglacier.NewBackupUser(stack, jsii.String("OnBare"), &qnapglacier.BackupUserProps{VaultName: jsii.String("a"), Topic: bare})
+
+		own := awssns.NewTopic(stack, jsii.String("Own"), nil)
+		own.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:        jsii.String("CallersGlacierStatement"),
+			Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("glacier.amazonaws.com"), nil)},
+			Actions:    jsii.Strings("sns:Publish"),
+			Resources:  &[]*string{own.TopicArn()},
+		}))
+		qnapglacier.NewBackupUser(stack, jsii.String("OnOwn"), &qnapglacier.BackupUserProps{VaultName: jsii.String("b"), Topic: own})
+
+		imported := awssns.Topic_FromTopicArn(stack, jsii.String("Imported"), jsii.String("arn:aws:sns:eu-west-1:111122223333:shared"))
+		qnapglacier.NewBackupUser(stack, jsii.String("OnImported"), &qnapglacier.BackupUserProps{VaultName: jsii.String("c"), Topic: imported})
+		callerTopicsWarnings = warningsUnder(stack)
+		return app
+	})
+}
+
+// callerTopicsWarnings are the warnings callerTopicsApp's constructs carry.
+var callerTopicsWarnings map[string][]string
+
+// warningsUnder returns the warnings on root and every construct under it,
+// by construct path, as they stand before synthesis.
+func warningsUnder(root constructs.IConstruct) map[string][]string {
+	out := map[string][]string{}
+	for _, c := range *root.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		for _, m := range *c.Node().Metadata() {
+			if *m.Type == "aws:cdk:warning" {
+				out[*c.Node().Path()] = append(out[*c.Node().Path()], fmt.Sprint(m.Data))
+			}
+		}
+	}
+	return out
+}
+
+// logicalIDOf returns the logical ID of the one resource of type typ whose
+// logical ID starts with prefix, the readable part the CDK derives from the
+// construct path (the rest is a hash that tests do not hard-code).
+func logicalIDOf(t *testing.T, tpl assertions.Template, typ, prefix string) string {
+	t.Helper()
+	var found []string
+	for id := range cdktest.Resources(tpl, typ) {
+		if strings.HasPrefix(id, prefix) {
+			found = append(found, id)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("want one %s whose logical ID starts with %s, found %v", typ, prefix, found)
+	}
+	return found[0]
+}
+
+// topicPolicies returns each topic policy's statements by the logical ID
+// of the one topic it is for.
+func topicPolicies(t *testing.T, tpl assertions.Template) map[string][]any {
+	out := map[string][]any{}
+	for id, p := range cdktest.Resources(tpl, "AWS::SNS::TopicPolicy") {
+		topics := cdktest.Props(p)["Topics"].([]any)
+		require.Len(t, topics, 1, id)
+		out[topics[0].(map[string]any)["Ref"].(string)] = cdktest.Props(p)["PolicyDocument"].(map[string]any)["Statement"].([]any)
+	}
+	return out
+}
+
+func TestConsumerTopicGetsGlacierPermission(t *testing.T) {
+	// GIVEN a caller's topic with no policy at all
+	tpl := callerTopicsApp(t)["CallerTopics"]
+	require.NotNil(t, tpl)
+	// THEN the BackupUser adds the statement its own topic gets
+	bareID := logicalIDOf(t, tpl, "AWS::SNS::Topic", "Bare")
+	assert.Equal(t, []any{glacierPublish(bareID)}, topicPolicies(t, tpl)[bareID])
+}
+
+func TestConsumerTopicThatAllowsGlacierIsLeftAlone(t *testing.T) {
+	// GIVEN a caller's topic whose policy already lets Glacier publish
+	tpl := callerTopicsApp(t)["CallerTopics"]
+	require.NotNil(t, tpl)
+	ownID := logicalIDOf(t, tpl, "AWS::SNS::Topic", "Own")
+	// THEN its policy holds only the caller's statement
+	statements := topicPolicies(t, tpl)[ownID]
+	require.Len(t, statements, 1)
+	assert.Equal(t, "CallersGlacierStatement", statements[0].(map[string]any)["Sid"])
+}
+
+func TestConsumerImportedTopicGetsAWarningSayingWhatToDo(t *testing.T) {
+	// GIVEN BackupUsers on an imported topic, on a caller's topic and on one
+	// that already allows Glacier
+	callerTopicsApp(t)
+	warnings := callerTopicsWarnings
+	// THEN only the one on the imported topic warns, naming the topic and
+	// what its policy must allow
+	assert.Equal(t, []string{"CallerTopics/OnImported"}, keys(warnings))
+	if w := warnings["CallerTopics/OnImported"]; assert.Len(t, w, 1) {
+		for _, part := range []string{"arn:aws:sns:eu-west-1:111122223333:shared", "glacier.amazonaws.com", "sns:Publish", "AWS:SourceOwner", qnapglacier.TopicPolicyWarning} {
+			assert.Contains(t, w[0], part)
+		}
+	}
+}
+
+// sharedTopicsApp has pairs of BackupUsers that share a topic and an
+// address: on a caller's topic, on another BackupUser's own topic, on an
+// imported topic, and on a topic in another stack.
+func sharedTopicsApp(t *testing.T) map[string]assertions.Template {
+	return fixtures.App(t, "consumer-shared-topics", func() awscdk.App {
+		app := cdktest.NewApp(nil, nil)
+		stack := awscdk.NewStack(app, jsii.String("Shared"), nil)
+		user := func(scope constructs.Construct, id string, topic awssns.ITopic, emails ...string) qnapglacier.BackupUser {
+			return qnapglacier.NewBackupUser(scope, jsii.String(id), &qnapglacier.BackupUserProps{
+				VaultName: jsii.String(id), Topic: topic, NotifyEmails: emails,
+			})
+		}
+		callers := awssns.NewTopic(stack, jsii.String("Callers"), nil)
+		user(stack, "A1", callers, "x@example.com", "y@example.com")
+		user(stack, "A2", callers, "Y@example.com", "z@example.com")
+
+		first := user(stack, "B1", nil, "x@example.com")
+		user(stack, "B2", first.Topic(), "x@example.com")
+
+		imported := awssns.Topic_FromTopicArn(stack, jsii.String("Imported"), jsii.String("arn:aws:sns:eu-west-1:111122223333:shared"))
+		user(stack, "C1", imported, "x@example.com")
+		user(stack, "C2", imported, "x@example.com")
+
+		other := awssns.NewTopic(awscdk.NewStack(app, jsii.String("Topics"), nil), jsii.String("Other"), nil)
+		users := awscdk.NewStack(app, jsii.String("Users"), nil)
+		user(users, "D1", other, "x@example.com")
+		user(users, "D2", other, "x@example.com")
+		return app
+	})
+}
+
+// subscriptions returns the e-mail addresses subscribed in tpl, by topic
+// (a topic's logical ID, or the ARN of an imported one), and the logical
+// IDs of the subscriptions.
+func subscriptions(t *testing.T, tpl assertions.Template) (byTopic map[string][]string, ids []string) {
+	byTopic = map[string][]string{}
+	for id, s := range cdktest.Resources(tpl, "AWS::SNS::Subscription") {
+		p := cdktest.Props(s)
+		assert.Equal(t, "email", p["Protocol"])
+		topic := cdktest.Flatten(t, p["TopicArn"])
+		byTopic[topic] = append(byTopic[topic], p["Endpoint"].(string))
+		ids = append(ids, id)
+	}
+	for _, emails := range byTopic {
+		sort.Strings(emails)
+	}
+	return byTopic, ids
+}
+
+func TestConsumerSharedTopicGetsOneSubscriptionPerAddress(t *testing.T) {
+	// GIVEN pairs of BackupUsers that share a topic and an address
+	tpls := sharedTopicsApp(t)
+	shared := tpls["Shared"]
+	require.NotNil(t, shared)
+	// THEN each address is subscribed to each topic once, whoever asked
+	// first, in any letter case
+	got, ids := subscriptions(t, shared)
+	callers := logicalIDOf(t, shared, "AWS::SNS::Topic", "Callers")
+	first := logicalIDOf(t, shared, "AWS::SNS::Topic", "B1Topic")
+	assert.Equal(t, map[string][]string{
+		"${" + callers + "}":                         {"x@example.com", "y@example.com", "z@example.com"},
+		"${" + first + "}":                           {"x@example.com"},
+		"arn:aws:sns:eu-west-1:111122223333:shared": {"x@example.com"},
+	}, got)
+	// AND the subscription to a BackupUser's own topic stays where it has
+	// always been, so its logical ID does not change
+	assert.Contains(t, strings.Join(ids, " "), "B1Email")
+
+	// AND a topic in another stack gets its subscription in its own stack,
+	// once
+	other, _ := subscriptions(t, tpls["Topics"])
+	assert.Equal(t, map[string][]string{"${" + logicalIDOf(t, tpls["Topics"], "AWS::SNS::Topic", "Other") + "}": {"x@example.com"}}, other)
+	users, _ := subscriptions(t, tpls["Users"])
+	assert.Empty(t, users)
 }

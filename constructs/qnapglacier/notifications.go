@@ -1,6 +1,10 @@
 package qnapglacier
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
@@ -15,13 +19,32 @@ var notificationEvents = []string{"ArchiveRetrievalCompleted", "InventoryRetriev
 // glacierPrincipal is the service that publishes vault notifications.
 const glacierPrincipal = "glacier.amazonaws.com"
 
+// TopicPolicyWarning is the ID of the warning a [BackupUser] adds when it
+// cannot let Glacier publish to the caller's topic (an imported one). After
+// checking the topic's policy, acknowledge it with
+// awscdk.Annotations_Of(backupUser).AcknowledgeWarning.
+const TopicPolicyWarning = "qnapglacier:topicPolicy"
+
+// glacierPublishStatement lets Glacier publish to topicArn, only on behalf
+// of account (the vault's). AWS:SourceOwner is the key SNS's own default
+// policy uses for that.
+func glacierPublishStatement(topicArn, account *string) awsiam.PolicyStatement {
+	return awsiam.PolicyStatement_FromJson(map[string]any{
+		"Sid":       "AllowGlacierPublish",
+		"Effect":    "Allow",
+		"Principal": map[string]any{"Service": glacierPrincipal},
+		"Action":    "sns:Publish",
+		"Resource":  topicArn,
+		"Condition": map[string]any{"StringEquals": map[string]any{"AWS:SourceOwner": account}},
+	})
+}
+
 // newTopic creates the vault's notification topic and returns it with its
 // ARN. It is not KMS-encrypted: no supported configuration is known for
 // Glacier publishing to such a topic, and the messages hold job IDs, not
 // data. Its policy denies publishing without TLS, and because any topic
 // policy replaces SNS's default one, it must itself let Glacier publish; it
-// does so only on behalf of this account (AWS:SourceOwner is the key SNS's
-// own default policy uses for that).
+// does so only on behalf of this account.
 func newTopic(scope constructs.Construct, stack awscdk.Stack, vaultName *string) (awssns.Topic, *string) {
 	// "Topic" is the construct ID of a live resource: changing it replaces
 	// the topic and drops its subscriptions.
@@ -30,23 +53,113 @@ func newTopic(scope constructs.Construct, stack awscdk.Stack, vaultName *string)
 		EnforceSSL:  jsii.Bool(true),
 	})
 	arn := topic.TopicArn()
-	topic.AddToResourcePolicy(awsiam.PolicyStatement_FromJson(map[string]any{
-		"Sid":       "AllowGlacierPublish",
-		"Effect":    "Allow",
-		"Principal": map[string]any{"Service": glacierPrincipal},
-		"Action":    "sns:Publish",
-		"Resource":  arn,
-		"Condition": map[string]any{"StringEquals": map[string]any{"AWS:SourceOwner": stack.Account()}},
-	}))
+	topic.AddToResourcePolicy(glacierPublishStatement(arn, stack.Account()))
 	return topic, arn
 }
 
-// subscribeEmails subscribes each address to topic. Each subscription's
-// construct ID comes from its address, so reordering the list replaces
-// nothing and no one has to confirm again.
-func subscribeEmails(scope constructs.Construct, topic awssns.ITopic, emails []string) {
+// letGlacierPublish makes sure a caller's topic lets Glacier publish for
+// the vault's account. A topic whose policy already has an Allow statement
+// for glacier.amazonaws.com (the caller's own, or one a BackupUser added) is
+// left alone. Otherwise the statement newTopic uses is added; for a topic
+// with no policy yet that creates one, which replaces SNS's default policy.
+// An imported topic's policy cannot be changed from here: b gets a warning
+// that says what the caller must do.
+func letGlacierPublish(b constructs.Construct, topic awssns.ITopic, account *string) {
+	if allowsGlacier(topic) {
+		return
+	}
+	added := topic.AddToResourcePolicy(glacierPublishStatement(topic.TopicArn(), account))
+	if added.StatementAdded != nil && *added.StatementAdded {
+		return
+	}
+	name := *topic.Node().Path()
+	if arn := topic.TopicArn(); !isToken(arn) {
+		name = *arn
+	}
+	awscdk.Annotations_Of(b).AddWarningV2(jsii.String(TopicPolicyWarning), jsii.String(fmt.Sprintf(
+		"the topic %s is imported, so its policy cannot be changed here: make sure it allows %s "+
+			"the action sns:Publish on the condition StringEquals AWS:SourceOwner = the vault's account "+
+			"(a topic in the vault's account with SNS's default policy does), or the vault's notifications will fail",
+		name, glacierPrincipal)), nil)
+}
+
+// allowsGlacier reports whether the policy this app gives topic already has
+// an Allow statement for Glacier.
+func allowsGlacier(topic awssns.ITopic) bool {
+	policy, ok := topic.Node().TryFindChild(jsii.String("Policy")).(awssns.TopicPolicy)
+	if !ok {
+		return false
+	}
+	// Resolved, because a ServicePrincipal's name is a token until then.
+	raw, err := json.Marshal(awscdk.Stack_Of(policy).Resolve(policy.Document()))
+	if err != nil {
+		return false
+	}
+	var doc struct {
+		Statement []struct {
+			Effect    string
+			Principal json.RawMessage
+		}
+	}
+	if json.Unmarshal(raw, &doc) != nil {
+		return false
+	}
+	for _, s := range doc.Statement {
+		if s.Effect == "Allow" && strings.Contains(string(s.Principal), `"`+glacierPrincipal+`"`) {
+			return true
+		}
+	}
+	return false
+}
+
+// subscribeEmails subscribes each address to topic, once per topic and
+// address whoever asks: two BackupUsers sharing a topic and an address make
+// one subscription (one confirmation e-mail, each message once).
+//
+// So the subscription's place in the construct tree depends on the topic,
+// not on the BackupUser asking:
+//   - the topic a BackupUser created itself: under that BackupUser, with the
+//     ID "Email<hash of the address>". That is where the subscriptions have
+//     always been, so their logical IDs stay the same (a new logical ID
+//     would replace the subscription and send a new confirmation e-mail).
+//   - any other topic: under the topic construct itself, with the same ID,
+//     as the CDK's own Topic.AddSubscription places subscriptions. That works
+//     for an imported topic (the import is a construct in the importing
+//     stack) and for a topic in another stack (the subscription goes to the
+//     topic's stack, next to the topic, with no cross-stack reference).
+//     Two separate imports of one ARN are two constructs, and so get one
+//     subscription each.
+//
+// An address the CDK's AddSubscription(subs.NewEmailSubscription(address))
+// already subscribed under the topic is skipped too. The hash is of the
+// address in lower case, so reordering the list replaces nothing; for a
+// token address it is of the token's resolved form (for example
+// {"Ref":"Param"}), which, unlike the token's text, stays the same from one
+// synth to the next.
+func subscribeEmails(b constructs.Construct, topic awssns.ITopic, emails []string) {
+	var home constructs.Construct
+	if owner, ok := topic.Node().Scope().(*backupUser); ok {
+		home = owner
+	} else if t, ok := topic.(constructs.Construct); ok {
+		home = t
+	} else {
+		// Not a construct jsii hands to Go as one: only the asking
+		// BackupUser is left, so such a topic is not deduplicated.
+		home = b
+	}
 	for _, email := range emails {
-		awssns.NewSubscription(scope, jsii.String(idFor("Email", email)), &awssns.SubscriptionProps{
+		key := email
+		if isToken(&email) {
+			resolved, _ := json.Marshal(awscdk.Stack_Of(home).Resolve(jsii.String(email)))
+			key = string(resolved)
+		} else if topic.Node().TryFindChild(jsii.String(email)) != nil {
+			continue
+		}
+		id := jsii.String(idFor("Email", key))
+		if home.Node().TryFindChild(id) != nil {
+			continue
+		}
+		awssns.NewSubscription(home, id, &awssns.SubscriptionProps{
 			Topic:    topic,
 			Protocol: awssns.SubscriptionProtocol_EMAIL,
 			Endpoint: jsii.String(email),

@@ -58,8 +58,15 @@ type BackupUserProps struct {
 	SecretEncryptionKey awskms.IKey
 
 	// Topic receives the vault's retrieval notifications. Bring your own to
-	// share one topic between vaults; its policy must then let
-	// glacier.amazonaws.com publish.
+	// share one topic between vaults. Unless its policy already allows
+	// glacier.amazonaws.com, the BackupUser adds a statement that lets
+	// Glacier publish for this stack's account; for a topic with no policy
+	// yet that creates one, which replaces SNS's default policy. An imported
+	// topic's policy cannot be changed: the BackupUser then adds a warning
+	// ([TopicPolicyWarning]) and the caller must allow Glacier themselves.
+	// Each address in NotifyEmails is subscribed to a topic once, however
+	// many BackupUsers share it; for a topic in another stack the
+	// subscription is made in that stack.
 	//
 	// Default: a new topic that enforces TLS and lets only Glacier, on
 	// behalf of this account, publish.
