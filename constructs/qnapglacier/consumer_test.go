@@ -337,8 +337,8 @@ func TestConsumerSharedTopicGetsOneSubscriptionPerAddress(t *testing.T) {
 	callers := logicalIDOf(t, shared, "AWS::SNS::Topic", "Callers")
 	first := logicalIDOf(t, shared, "AWS::SNS::Topic", "B1Topic")
 	assert.Equal(t, map[string][]string{
-		"${" + callers + "}":                         {"x@example.com", "y@example.com", "z@example.com"},
-		"${" + first + "}":                           {"x@example.com"},
+		"${" + callers + "}":                        {"x@example.com", "y@example.com", "z@example.com"},
+		"${" + first + "}":                          {"x@example.com"},
 		"arn:aws:sns:eu-west-1:111122223333:shared": {"x@example.com"},
 	}, got)
 	// AND the subscription to a BackupUser's own topic stays where it has
