@@ -53,14 +53,17 @@ type backupUser struct {
 
 // NewBackupUser creates the IAM user, its vault-scoped policy, its access
 // key and secret, and the notification topic for one Glacier vault. It
-// panics with every problem in props (see [BackupUserProps.Validate]).
+// panics with every problem in props, one per line, each line starting with
+// the new construct's path (for example "MyStack/Photos: VaultName: ...").
+// [BackupUserProps.Validate] returns the same problems as an error, for
+// callers who want to handle them without a panic.
 //
 // The child construct IDs ("User", "Policy", "AccessKey", "Secret",
 // "Topic", "Vault") are part of the API: changing one would replace a live
 // resource, and a replaced user or key breaks the NAS's credentials.
 func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProps) BackupUser {
 	if err := props.Validate(); err != nil {
-		panic(err)
+		panic(propsError(scope, id, err))
 	}
 	p := props.withDefaults()
 	// The struct itself is registered with jsii, so a BackupUser can be

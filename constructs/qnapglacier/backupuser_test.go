@@ -350,8 +350,8 @@ func TestNewBackupUserRejectsBadPropsWithEveryProblem(t *testing.T) {
 	app := cdktest.NewApp(nil, nil)
 	stack := awscdk.NewStack(app, jsii.String("S"), nil)
 	assert.PanicsWithError(t,
-		"VaultName: \"my vault\" has ' ' at position 3: must be 1 to 255 characters from a-z A-Z 0-9 _ - .\n"+
-			"NotifyEmails: \"nope\" is not an e-mail address: must look like name@example.com",
+		"S/B: VaultName: \"my vault\" has ' ' at position 3: must be 1 to 255 characters from a-z A-Z 0-9 _ - .\n"+
+			"S/B: NotifyEmails: \"nope\" is not an e-mail address: must look like name@example.com",
 		func() {
 			qnapglacier.NewBackupUser(stack, jsii.String("B"), &qnapglacier.BackupUserProps{
 				VaultName: jsii.String("my vault"), NotifyEmails: []string{"nope"},

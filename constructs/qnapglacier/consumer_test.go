@@ -6,6 +6,7 @@ package qnapglacier_test
 // library", and fails on the code before the fix.
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -351,4 +352,43 @@ func TestConsumerSharedTopicGetsOneSubscriptionPerAddress(t *testing.T) {
 	assert.Equal(t, map[string][]string{"${" + logicalIDOf(t, tpls["Topics"], "AWS::SNS::Topic", "Other") + "}": {"x@example.com"}}, other)
 	users, _ := subscriptions(t, tpls["Users"])
 	assert.Empty(t, users)
+}
+
+// recovered runs f and returns what it panicked with, or nil.
+func recovered(f func()) (r any) {
+	defer func() { r = recover() }()
+	f()
+	return nil
+}
+
+func TestConsumerPanicNamesTheConstructThatFailed(t *testing.T) {
+	// GIVEN BackupUsers built in a loop, one of them with a bad address
+	app := cdktest.NewApp(nil, nil)
+	stack := awscdk.NewStack(app, jsii.String("Loop"), nil)
+	users := constructs.NewConstruct(stack, jsii.String("Users"))
+	var bad *qnapglacier.BackupUserProps
+	r := recovered(func() {
+		for i, email := range []string{"a@example.com", "nope", "c@example.com"} {
+			props := &qnapglacier.BackupUserProps{VaultName: jsii.String(fmt.Sprint("vault-", i)), NotifyEmails: []string{email}}
+			bad = props
+			qnapglacier.NewBackupUser(users, jsii.String(fmt.Sprint("User", i)), props)
+		}
+	})
+	// THEN the panic names the one that failed by its construct path
+	err, ok := r.(error)
+	require.True(t, ok, "panics with an error, got %v", r)
+	assert.EqualError(t, err, `Loop/Users/User1: NotifyEmails: "nope" is not an e-mail address: must look like name@example.com`)
+	// AND Validate gives the same problem as an error, for callers who want
+	// no panic
+	assert.EqualError(t, errors.Unwrap(err), bad.Validate().Error())
+
+	// AND NewVaultStack names its stack
+	r = recovered(func() {
+		qnapglacier.NewVaultStack(app, jsii.String("BadStack"), &qnapglacier.VaultStackProps{
+			BackupUser: qnapglacier.BackupUserProps{VaultName: jsii.String("my vault")},
+		})
+	})
+	err, ok = r.(error)
+	require.True(t, ok, "panics with an error, got %v", r)
+	assert.True(t, strings.HasPrefix(err.Error(), `BadStack: VaultName: "my vault" has ' '`), err.Error())
 }

@@ -170,7 +170,9 @@ func (p *BackupUserProps) withDefaults() BackupUserProps {
 
 // Validate reports every problem with props, one per line, each naming the
 // field, the bad value and what is allowed. Values that are CDK tokens
-// (resolved only at deploy time) are not checked.
+// (resolved only at deploy time) are not checked. [NewBackupUser] and
+// [NewVaultStack] panic with the same problems (prefixed with the
+// construct's path); call Validate first to handle them as an error.
 func (p *BackupUserProps) Validate() error {
 	if p == nil {
 		return errors.New("props: required, with at least VaultName")

@@ -46,7 +46,7 @@ func NewVaultStack(scope constructs.Construct, id *string, props *VaultStackProp
 		props = &VaultStackProps{}
 	}
 	if err := props.BackupUser.Validate(); err != nil {
-		panic(err)
+		panic(propsError(scope, id, err))
 	}
 	s := &vaultStack{}
 	awscdk.NewStack_Override(s, scope, id, &props.StackProps)

@@ -1,0 +1,43 @@
+package qnapglacier
+
+import (
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+)
+
+// constructError is a problem with the props of the construct that would
+// be at path. Every line of its message starts with that path, as
+// aws-cdk-lib's own errors name their construct, so a caller who builds
+// constructs in a loop sees which one failed. It unwraps to the error
+// Validate returned.
+type constructError struct {
+	path string
+	err  error
+}
+
+func (e *constructError) Error() string {
+	lines := strings.Split(e.err.Error(), "\n")
+	for i, l := range lines {
+		lines[i] = e.path + ": " + l
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (e *constructError) Unwrap() error { return e.err }
+
+// propsError is err, from validating the props of the construct about to be
+// created as id under scope, named with that construct's path.
+func propsError(scope constructs.Construct, id *string, err error) error {
+	path := ""
+	if scope != nil {
+		path = *scope.Node().Path()
+	}
+	if id != nil {
+		if path != "" {
+			path += "/"
+		}
+		path += *id
+	}
+	return &constructError{path: path, err: err}
+}
