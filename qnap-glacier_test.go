@@ -291,6 +291,25 @@ func TestVaultSettingsReachEachVaultsStack(t *testing.T) {
 	}
 }
 
+func TestNextStepSaysHowToSwitchToExistingModeInCdkJSON(t *testing.T) {
+	all := templates(t, "modes", map[string]any{
+		"vaults":              "a,b",
+		"vaultMode":           `{"b":"stack"}`,
+		"vaultTags":           `{"b":{"owner":"me"}}`,
+		"protectArchivesDays": "30",
+	})
+	a, b := all[qnapglacier.StackName("a")], all[qnapglacier.StackName("b")]
+	require.NotNil(t, a)
+	require.NotNil(t, b)
+	outputs := *a.FindOutputs(jsii.String("NextStep"), nil)
+	require.Contains(t, outputs, "NextStep", "a vault in app mode gets a next step")
+	text, _ := (*outputs["NextStep"])["Value"].(string)
+	assert.Contains(t, text, "create the vault a;")
+	assert.Contains(t, text, `set "vaultMode": "existing" for this vault in cdk.json and deploy again`)
+	assert.NotContains(t, text, "-c ", "the app's settings live in cdk.json")
+	assert.Empty(t, *b.FindOutputs(jsii.String("NextStep"), nil), "nothing left to do in stack mode")
+}
+
 // BenchmarkSynth measures the app in-process, as the CDK CLI runs it, at 1,
 // 10 and 100 vaults: building the stacks (the Go side's jsii calls) and
 // synthesizing them, with the built-in CloudFormation validator off (its

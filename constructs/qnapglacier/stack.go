@@ -22,6 +22,15 @@ type VaultStackProps struct {
 	awscdk.StackProps
 	// BackupUser configures the stack's one [BackupUser].
 	BackupUser BackupUserProps
+
+	// NextStep, when set, is output as NextStep: what the owner must do
+	// after this deploy, in the words of the app that deploys the stack
+	// (the library knows nothing of how an app is configured). The
+	// qnap-glacier app sets it in app mode, to say how to switch to
+	// existing mode once the NAS has created the vault.
+	//
+	// Default: no NextStep output.
+	NextStep *string
 }
 
 // VaultStack is a stack holding one [BackupUser] and the outputs a NAS
@@ -38,9 +47,27 @@ type vaultStack struct {
 	backupUser BackupUser
 }
 
-// NewVaultStack creates a stack for one vault. Its outputs give the access
-// key ID, the secret's ARN and the command that reads the secret; never the
-// secret itself.
+// NewVaultStack creates a stack for one vault, holding one [BackupUser]
+// with the construct ID "BackupUser" (the path of every live resource in
+// the stack: keep it).
+//
+// Its outputs are what a NAS owner needs, and never the secret itself:
+//   - VaultName, VaultArn: the vault the user may use;
+//   - UserName: the IAM user the NAS signs in as;
+//   - AccessKeyId: the access key ID to enter on the NAS (not secret);
+//   - SecretArn: the Secrets Manager secret holding the key pair;
+//   - GetSecretCommand: the AWS CLI command that reads that secret;
+//   - TopicArn: the topic that announces finished retrievals;
+//   - VaultMode: app, existing or stack;
+//   - NextStep: props.NextStep, only when set.
+//
+// It tags every resource in the stack with [ProjectTag] = [ProjectName]
+// and [VaultTag] = the vault name (and the BackupUser puts the same tags on
+// the vault in the existing and stack modes).
+//
+// It panics on bad props, with every problem, one per line, each line
+// starting with the stack's path; props.BackupUser.Validate() returns the
+// same problems as an error.
 func NewVaultStack(scope constructs.Construct, id *string, props *VaultStackProps) VaultStack {
 	if props == nil {
 		props = &VaultStackProps{}
@@ -72,10 +99,8 @@ func NewVaultStack(scope constructs.Construct, id *string, props *VaultStackProp
 		"Run this to read the secret access key; keep what it prints private.")
 	output(stack, "TopicArn", b.Topic().TopicArn(), "The SNS topic that announces finished retrievals.")
 	output(stack, "VaultMode", jsii.String(string(b.VaultMode())), "Who creates the vault: app, existing or stack.")
-	if b.VaultMode() == VaultModeApp {
-		output(stack, "NextStep", jsii.String("Enter the access key on the NAS and let its backup app create the vault "+vault+
-			"; then deploy again with -c vaultMode=existing to wire its notifications, tags and protection."),
-			"What to do once the NAS has created the vault.")
+	if props.NextStep != nil {
+		output(stack, "NextStep", props.NextStep, "What to do next.")
 	}
 	return s
 }

@@ -31,15 +31,29 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 	}
 	env := config.Env(getenv)
 	for _, vault := range cfg.Vaults {
+		user := cfg.BackupUserProps(vault)
 		qnapglacier.NewVaultStack(app, jsii.String(qnapglacier.StackName(vault)), &qnapglacier.VaultStackProps{
 			StackProps: awscdk.StackProps{
 				Env:         env,
 				Description: jsii.String("qnap-glacier: backup user and notifications for Glacier vault " + vault),
 			},
-			BackupUser: cfg.BackupUserProps(vault),
+			BackupUser: user,
+			NextStep:   nextStep(vault, user.VaultMode),
 		})
 	}
 	return app, nil
+}
+
+// nextStep is the stack's NextStep output: in app mode, how to go on once
+// the NAS has created the vault, in terms of this app's settings (cdk.json);
+// in the other modes nothing is left to do.
+func nextStep(vault string, mode qnapglacier.VaultMode) *string {
+	if mode != "" && mode != qnapglacier.VaultModeApp {
+		return nil
+	}
+	return jsii.String("Enter the access key on the NAS and let its backup app create the vault " + vault +
+		`; then set "vaultMode": "existing" for this vault in cdk.json and deploy again ` +
+		"to wire its notifications, tags and protection.")
 }
 
 // plain undoes jsii's wire format in a value handed back as any: nested JSON
