@@ -1,6 +1,7 @@
 package qnapglacier_test
 
 import (
+	"os"
 	"testing"
 
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
@@ -10,4 +11,10 @@ import (
 // synthesized once.
 var fixtures cdktest.Fixtures
 
-func TestMain(m *testing.M) { cdktest.Main(m, &fixtures, "qnapglacier") }
+func TestMain(m *testing.M) {
+	// The examples build apps as a reader would, with awscdk.NewApp(nil);
+	// the built-in CloudFormation validator would add seconds to each of
+	// them (the app's tests keep one test with it on).
+	os.Setenv("CDK_VALIDATION", "false")
+	cdktest.Main(m, &fixtures, "qnapglacier")
+}
