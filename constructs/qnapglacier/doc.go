@@ -9,4 +9,11 @@
 //
 // The secret access key is only ever written to a Secrets Manager secret: it
 // never appears in a template, an output or a log in plain text.
+//
+// The constructors panic on bad props, naming the construct's path;
+// [BackupUserProps.Validate] returns the same problems as an error. The
+// Validate* functions check one setting each, with the same messages: they
+// are exported for apps that read their settings from elsewhere (the
+// qnap-glacier app reads cdk.json) and want one clear error per setting
+// before they build a construct.
 package qnapglacier

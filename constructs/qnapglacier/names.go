@@ -18,12 +18,12 @@ const (
 	hashLen           = 8
 )
 
-// PolicyNamePrefix is the start of the managed policy's name, as in the
+// policyNamePrefix is the start of the managed policy's name, as in the
 // reference Terraform module.
-const PolicyNamePrefix = "QNAPGlacierIAMUserPolicy-"
+const policyNamePrefix = "QNAPGlacierIAMUserPolicy-"
 
-// StackNamePrefix is the start of every stack name the app derives.
-const StackNamePrefix = "QnapGlacier-"
+// stackNamePrefix is the start of every stack name StackName derives.
+const stackNamePrefix = "QnapGlacier-"
 
 // shortHash is a short, stable digest of s, used to keep derived names unique
 // when they have to be shortened or cleaned up.
@@ -49,32 +49,37 @@ func fitName(prefix, name, suffix string, max int) string {
 
 // DefaultUserName is the IAM user name used when none is given:
 // "<vault>-user", shortened with a hash when it would pass IAM's 64
-// characters.
+// characters. It is exported because IAM user names are unique per account:
+// an app that deploys several vaults (the qnap-glacier app does) checks the
+// names before it deploys.
 func DefaultUserName(vaultName string) string {
 	return fitName("", vaultName, "-user", maxUserNameLen)
 }
 
 // PolicyName is the name of the managed policy for a vault:
 // "QNAPGlacierIAMUserPolicy-<vault>", shortened with a hash when it would
-// pass IAM's 128 characters.
+// pass IAM's 128 characters. It is exported for the same reason as
+// [DefaultUserName]: managed policy names are unique per account too.
 func PolicyName(vaultName string) string {
-	return fitName(PolicyNamePrefix, vaultName, "", maxPolicyNameLen)
+	return fitName(policyNamePrefix, vaultName, "", maxPolicyNameLen)
 }
 
 var notStackChar = regexp.MustCompile(`[^A-Za-z0-9-]`)
 
-// StackName is the CloudFormation stack name the app uses for a vault:
-// "QnapGlacier-<vault>". Stack names allow only letters, digits and hyphens,
-// so any "_" or "." becomes "-"; because that could make two vault names
-// meet, a cleaned-up or over-long name also gets a hash of the original.
+// StackName is the CloudFormation stack name the qnap-glacier app gives
+// the [VaultStack] of a vault: "QnapGlacier-<vault>". Stack names allow only
+// letters, digits and hyphens, so any "_" or "." becomes "-"; because that
+// could make two vault names meet, a cleaned-up or over-long name also gets
+// a hash of the original. It is exported for that app, and for any app that
+// deploys one VaultStack per vault and wants the same names.
 func StackName(vaultName string) string {
 	clean := notStackChar.ReplaceAllString(vaultName, "-")
 	if clean == vaultName {
-		return fitName(StackNamePrefix, vaultName, "", maxStackNameLen)
+		return fitName(stackNamePrefix, vaultName, "", maxStackNameLen)
 	}
 	suffix := "-" + shortHash(vaultName)
-	keep := min(len(clean), maxStackNameLen-len(StackNamePrefix)-len(suffix))
-	return StackNamePrefix + clean[:keep] + suffix
+	keep := min(len(clean), maxStackNameLen-len(stackNamePrefix)-len(suffix))
+	return stackNamePrefix + clean[:keep] + suffix
 }
 
 // topicDisplayName is the sender name of the topic's e-mails.

@@ -17,11 +17,13 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// DefaultUserPath is the IAM path of the user and its policy, as in the
+// defaultUserPath is the IAM path of the user and its policy, as in the
 // reference Terraform module.
-const DefaultUserPath = "/automation/"
+const defaultUserPath = "/automation/"
 
-// DefaultKeySerial is the access key serial used when none is given.
+// DefaultKeySerial is the access key serial used when none is given. It is
+// exported for apps that keep their own settings and start from the same
+// default (the qnap-glacier app does).
 const DefaultKeySerial = 1
 
 // BackupUserProps configures a [BackupUser].
@@ -131,11 +133,11 @@ func (m VaultMode) configuresVault() bool { return m == VaultModeExisting || m =
 
 // Limits on the vault settings.
 const (
-	// MaxProtectArchivesDays is the largest ProtectArchivesDays (100 years).
-	MaxProtectArchivesDays = 36500
-	// MaxVaultTags leaves room for the two tags the stack adds within
+	// maxProtectArchivesDays is the largest ProtectArchivesDays (100 years).
+	maxProtectArchivesDays = 36500
+	// maxVaultTags leaves room for the two tags the stack adds within
 	// Glacier's 50 tags per vault.
-	MaxVaultTags = 48
+	maxVaultTags = 48
 )
 
 var (
@@ -153,7 +155,7 @@ func (p *BackupUserProps) withDefaults() BackupUserProps {
 		c.UserName = jsii.String(DefaultUserName(*c.VaultName))
 	}
 	if c.UserPath == nil {
-		c.UserPath = jsii.String(DefaultUserPath)
+		c.UserPath = jsii.String(defaultUserPath)
 	}
 	if c.KeySerial == nil {
 		c.KeySerial = jsii.Number(DefaultKeySerial)
@@ -228,8 +230,8 @@ func ValidateVaultMode(mode string) error {
 // ValidateProtectArchivesDays checks a protection period: a whole number of
 // days from 0 (off) to 36500.
 func ValidateProtectArchivesDays(days float64) error {
-	if days < 0 || days > MaxProtectArchivesDays || days != math.Trunc(days) {
-		return fmt.Errorf("%v: must be a whole number of days from 0 (off) to %d", days, MaxProtectArchivesDays)
+	if days < 0 || days > maxProtectArchivesDays || days != math.Trunc(days) {
+		return fmt.Errorf("%v: must be a whole number of days from 0 (off) to %d", days, maxProtectArchivesDays)
 	}
 	return nil
 }
@@ -243,8 +245,8 @@ var tagCharsRe = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 func ValidateVaultTags(tags map[string]string) error {
 	const allowed = "letters, digits, spaces and _ . : / = + - @"
 	var errs []error
-	if len(tags) > MaxVaultTags {
-		errs = append(errs, fmt.Errorf("%d tags: at most %d (Glacier allows 50 per vault and the stack adds 2)", len(tags), MaxVaultTags))
+	if len(tags) > maxVaultTags {
+		errs = append(errs, fmt.Errorf("%d tags: at most %d (Glacier allows 50 per vault and the stack adds 2)", len(tags), maxVaultTags))
 	}
 	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		v := tags[k]
@@ -310,9 +312,9 @@ func ValidateKeySerial(serial float64) error {
 	return nil
 }
 
-// ValidateEmail checks that s is a bare e-mail address such as
+// validateEmail checks that s is a bare e-mail address such as
 // "owner@example.com", with no display name or angle brackets.
-func ValidateEmail(s string) error {
+func validateEmail(s string) error {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndex(s, "@"):], ".") {
 		return fmt.Errorf("%q is not an e-mail address: must look like name@example.com", s)
@@ -321,7 +323,8 @@ func ValidateEmail(s string) error {
 }
 
 // ValidateNotifyEmails checks a list of e-mail addresses: each a bare
-// address (see [ValidateEmail]), none listed twice (in any letter case).
+// address such as "owner@example.com" (no display name or angle
+// brackets), none listed twice (in any letter case).
 // Each problem is one of the joined errors. An address that is a CDK token
 // is not checked.
 func ValidateNotifyEmails(emails []string) error {
@@ -335,7 +338,7 @@ func notifyEmailProblems(emails []string) []error {
 		if isToken(&e) {
 			continue
 		}
-		if err := ValidateEmail(e); err != nil {
+		if err := validateEmail(e); err != nil {
 			errs = append(errs, err)
 		} else if k := strings.ToLower(e); seen[k] {
 			errs = append(errs, fmt.Errorf("%q is listed twice: list each address once", e))

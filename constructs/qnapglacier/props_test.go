@@ -72,13 +72,13 @@ func TestValidateKeySerial(t *testing.T) {
 	}
 }
 
-func TestValidateEmail(t *testing.T) {
+func TestValidateNotifyEmailsChecksEachAddress(t *testing.T) {
 	for _, ok := range []string{"owner@example.com", "first.last+nas@mail.example.org"} {
-		assert.NoError(t, qnapglacier.ValidateEmail(ok), ok)
+		assert.NoError(t, qnapglacier.ValidateNotifyEmails([]string{ok}), ok)
 	}
 	for _, bad := range []string{"", "owner", "owner@", "@example.com", "owner@localhost",
 		"Owner <owner@example.com>", " owner@example.com", "a b@example.com", "owner@example.com,x@example.com"} {
-		err := qnapglacier.ValidateEmail(bad)
+		err := qnapglacier.ValidateNotifyEmails([]string{bad})
 		if assert.Error(t, err, "%q", bad) {
 			assert.Contains(t, err.Error(), "is not an e-mail address: must look like name@example.com")
 		}
@@ -134,7 +134,7 @@ func TestDerivedNamesFitAWSLimitsForLongVaultNames(t *testing.T) {
 			assert.NoError(t, qnapglacier.ValidateUserName(user))
 			assert.Regexp(t, stackNameRe, stack)
 			assert.True(t, strings.HasSuffix(user, "-user"), user)
-			assert.True(t, strings.HasPrefix(policy, qnapglacier.PolicyNamePrefix), policy)
+			assert.True(t, strings.HasPrefix(policy, "QNAPGlacierIAMUserPolicy-"), policy)
 		}
 	}
 }
