@@ -392,3 +392,19 @@ func TestConsumerPanicNamesTheConstructThatFailed(t *testing.T) {
 	require.True(t, ok, "panics with an error, got %v", r)
 	assert.True(t, strings.HasPrefix(err.Error(), `BadStack: VaultName: "my vault" has ' '`), err.Error())
 }
+
+func TestConsumerCannotWidenTheVaultModes(t *testing.T) {
+	// GIVEN a caller who changes the list of vault modes
+	modes := qnapglacier.VaultModes()
+	modes[0] = "bogus"
+	// WHEN they ask for that mode
+	app := cdktest.NewApp(nil, nil)
+	stack := awscdk.NewStack(app, jsii.String("Modes"), nil)
+	r := recovered(func() {
+		qnapglacier.NewBackupUser(stack, jsii.String("B"), &qnapglacier.BackupUserProps{VaultName: jsii.String("v"), VaultMode: "bogus"})
+	})
+	// THEN NewBackupUser still rejects it
+	err, ok := r.(error)
+	require.True(t, ok, "panics with an error, got %v", r)
+	assert.EqualError(t, err, `Modes/B: VaultMode: "bogus" is not a vault mode: must be one of app, existing, stack`)
+}
