@@ -21,21 +21,35 @@ import (
 //
 // So this package brings both when it is the first to need the function:
 // a log group that goes with the stack, and a role whose one default
-// policy collects every vault's statement. aws-cdk-lib's Role merges
-// statements that differ only in resources (@aws-cdk/aws-iam:minimizePolicies)
-// and moves what passes 10,000 characters into managed policies of its own
-// (OverflowPolicyN), so the permissions never outgrow IAM's limits.
+// policy collects one statement per vault. aws-cdk-lib's Role moves what
+// passes 10,000 characters of that policy into managed policies of its own
+// (OverflowPolicyN) of up to 6,000 each, so the permissions stay within
+// IAM's limits. It measures an ARN that is a token (the vault ARN names
+// the partition and often the region and account as tokens) as 150
+// characters unless told otherwise; a vault ARN can be 313, so the
+// role's scope tells it the longest a vault ARN can be.
 
 // awsCustomResourceProviderID is the construct ID aws-cdk-lib gives the one
 // Lambda function behind every AwsCustomResource in a stack.
 const awsCustomResourceProviderID = "AWS679f53fac002430cb0da5b7982bd2287"
 
-// Construct IDs, at stack scope, of the custom-resource function's role
-// and log group. Part of the API: changing one replaces a live resource.
+// Construct IDs of the scope, at stack level, that holds the
+// custom-resource function's role and log group, and of those two. Part
+// of the API: changing one replaces a live resource.
 const (
-	providerRoleID = "QnapGlacierCustomResourceRole"
-	providerLogsID = "QnapGlacierCustomResourceLogs"
+	providerScopeID = "QnapGlacierCustomResources"
+	providerRoleID  = "Role"
+	providerLogsID  = "Logs"
 )
+
+// maxVaultArnLen is the longest a vault ARN gets once CloudFormation has
+// resolved it: "arn:" + partition (aws-us-gov, 10) + ":glacier:" + region
+// (14, ap-southeast-7) + ":" + account (12) + ":vaults/" + name (255).
+const maxVaultArnLen = 4 + 10 + 9 + 14 + 1 + 12 + 8 + maxVaultNameLen
+
+// arnSizeEstimateKey is the context key aws-cdk-lib's IAM policy splitting
+// reads for the size of an ARN it cannot measure.
+const arnSizeEstimateKey = "@aws-cdk/aws-iam.arnSizeEstimate"
 
 // providerLogRetention is how long the custom-resource function's logs are
 // kept: long enough to read why a deploy failed, short enough to cost
@@ -61,17 +75,20 @@ func providerFor(scope constructs.Construct) customResourceProvider {
 			return customResourceProvider{role: fn.Role()}
 		}
 	}
-	if c := stack.Node().TryFindChild(jsii.String(providerRoleID)); c != nil {
+	if c := stack.Node().TryFindChild(jsii.String(providerScopeID)); c != nil {
 		return customResourceProvider{
-			role: c.(awsiam.IRole),
-			logs: stack.Node().FindChild(jsii.String(providerLogsID)).(awslogs.ILogGroup),
+			role: c.Node().FindChild(jsii.String(providerRoleID)).(awsiam.IRole),
+			logs: c.Node().FindChild(jsii.String(providerLogsID)).(awslogs.ILogGroup),
 		}
 	}
-	logs := awslogs.NewLogGroup(stack, jsii.String(providerLogsID), &awslogs.LogGroupProps{
+	scope = constructs.NewConstruct(stack, jsii.String(providerScopeID))
+	// Context can only be set before a construct has children.
+	scope.Node().SetContext(jsii.String(arnSizeEstimateKey), jsii.Number(maxVaultArnLen))
+	logs := awslogs.NewLogGroup(scope, jsii.String(providerLogsID), &awslogs.LogGroupProps{
 		Retention:     providerLogRetention,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
-	role := awsiam.NewRole(stack, jsii.String(providerRoleID), &awsiam.RoleProps{
+	role := awsiam.NewRole(scope, jsii.String(providerRoleID), &awsiam.RoleProps{
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
 		Description: jsii.String("Runs qnap-glacier's Glacier calls at deploy time, on the stack's vaults only"),
 	})
