@@ -48,11 +48,17 @@ type vaultCall struct {
 
 // configureVault creates the custom resources that create (in stack mode)
 // and configure the vault (existing and stack modes): notifications to
-// topicArn, tags, and the archive protection policy. It returns the
-// construct holding them, or nil in app mode.
+// topicArn, tags, and the archive protection policy. In app mode, where
+// the NAS creates the vault later, it adds the watcher that configures the
+// vault once it exists (watcher.go). It returns the construct holding
+// them.
 func configureVault(scope constructs.Construct, p *BackupUserProps, vaultArn, topicArn *string) constructs.Construct {
+	// "Vault" and the IDs below are the construct IDs of live resources:
+	// keep them, or a deploy re-runs their delete calls.
+	this := constructs.NewConstruct(scope, jsii.String("Vault"))
 	if !p.VaultMode.configuresVault() {
-		return nil
+		watchVault(this, p, vaultArn, topicArn)
+		return this
 	}
 	vault := *p.VaultName
 	// "-" is the Glacier API's name for the caller's own account.
@@ -62,9 +68,6 @@ func configureVault(scope constructs.Construct, p *BackupUserProps, vaultArn, to
 		return m
 	}
 
-	// "Vault" and the IDs below are the construct IDs of live custom
-	// resources: keep them, or a deploy re-runs their delete calls.
-	this := constructs.NewConstruct(scope, jsii.String("Vault"))
 	stack := awscdk.Stack_Of(scope)
 	var calls []vaultCall
 	if p.VaultMode == VaultModeStack {

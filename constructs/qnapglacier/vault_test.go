@@ -91,16 +91,62 @@ func glacierDelete(action, purpose string, params map[string]any) map[string]any
 
 func TestAppModeLeavesTheVaultToTheBackupApp(t *testing.T) {
 	tpl := defaultTemplate(t)
-	assert.Empty(t, customResources(tpl), "app mode creates and configures no vault")
-	tpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(0))
+	assert.Empty(t, customResources(tpl), "app mode creates and configures no vault at deploy time")
 	cdktest.Assert(t, "mode output", func() {
 		tpl.HasOutput(jsii.String("VaultMode"), map[string]any{"Value": "app"})
 	})
-	cdktest.Assert(t, "next step output", func() {
-		tpl.HasOutput(jsii.String("NextStep"), map[string]any{
-			"Value": assertions.Match_StringLikeRegexp(jsii.String("deploy again with -c vaultMode=existing")),
-		})
-	})
+}
+
+func TestAppModeWatchesForTheVaultTheNASCreates(t *testing.T) {
+	tpl := appProtectedTemplate(t)
+	topicID, _ := cdktest.Only(t, tpl, "AWS::SNS::Topic")
+	fnID, fn := cdktest.Only(t, tpl, "AWS::Lambda::Function")
+	props := cdktest.Props(fn)
+	code := props["Code"].(map[string]any)["ZipFile"].(string)
+	assert.Contains(t, code, "exports.handler", "the watcher's code is inline: no asset for a go-get user to miss")
+	assert.LessOrEqual(t, len(code), 4096, "Lambda refuses inline code over 4,096 characters, at deploy")
+	assert.Equal(t, "index.handler", props["Handler"])
+	assert.Equal(t, "nodejs24.x", props["Runtime"])
+	env := props["Environment"].(map[string]any)["Variables"].(map[string]any)
+	assert.Equal(t, defaultVault, env["VAULT_NAME"])
+	assert.Equal(t, map[string]any{"Ref": topicID}, env["TOPIC_ARN"])
+	assert.JSONEq(t, `{"project":"qnap-glacier","qnap-glacier:vault":"`+defaultVault+`"}`, env["TAGS"].(string))
+	assert.Equal(t, "30", env["PROTECT_DAYS"])
+	assert.Contains(t, cdktest.Flatten(t, env["POLICY"]), `"NumericLessThan":{"glacier:ArchiveAgeInDays":"30"}`)
+
+	_, rule := cdktest.Only(t, tpl, "AWS::Events::Rule")
+	assert.Equal(t, "rate(1 hour)", cdktest.Props(rule)["ScheduleExpression"])
+	targets := cdktest.Props(rule)["Targets"].([]any)
+	require.Len(t, targets, 1)
+	assert.Equal(t, map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}}, targets[0].(map[string]any)["Arn"])
+
+	_, logs := cdktest.Only(t, tpl, "AWS::Logs::LogGroup")
+	assert.Equal(t, "Delete", logs["DeletionPolicy"], "cdk destroy leaves nothing running or stored")
+
+	_, policy := cdktest.Only(t, tpl, "AWS::IAM::Policy")
+	statements := cdktest.Props(policy)["PolicyDocument"].(map[string]any)["Statement"].([]any)
+	byAction := map[string]any{}
+	for _, st := range statements {
+		s := st.(map[string]any)
+		for _, a := range strs(s["Action"]) {
+			byAction[a] = s["Resource"]
+		}
+	}
+	want := map[string]any{"logs:CreateLogStream": nil, "logs:PutLogEvents": nil, "sns:Publish": map[string]any{"Ref": topicID}}
+	for _, a := range []string{
+		"glacier:DescribeVault", "glacier:GetVaultNotifications", "glacier:SetVaultNotifications",
+		"glacier:ListTagsForVault", "glacier:AddTagsToVault", "glacier:GetVaultAccessPolicy", "glacier:SetVaultAccessPolicy",
+	} {
+		want[a] = vaultArn(defaultVault)
+	}
+	for a := range byAction {
+		assert.Contains(t, want, a, "the watcher may do only what it needs")
+	}
+	for a, res := range want {
+		if assert.Contains(t, byAction, a) && res != nil {
+			assert.Equal(t, res, byAction[a], "%s only on the one vault or topic", a)
+		}
+	}
 }
 
 func TestExistingModeConfiguresTheVaultWithoutCreatingIt(t *testing.T) {
