@@ -66,6 +66,9 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		panic(propsError(scope, id, err))
 	}
 	p := props.withDefaults()
+	if err := claimNames(scope, *scope.Node().Path()+"/"+*id, *p.UserName, PolicyName(*p.VaultName)); err != nil {
+		panic(err)
+	}
 	// The struct itself is registered with jsii, so a BackupUser can be
 	// handed to any CDK API that takes a construct (Tags_Of, as a scope...).
 	b := &backupUser{vaultName: p.VaultName, vaultMode: p.VaultMode}

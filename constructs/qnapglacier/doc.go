@@ -16,4 +16,23 @@
 // are exported for apps that read their settings from elsewhere (the
 // qnap-glacier app reads cdk.json) and want one clear error per setting
 // before they build a construct.
+//
+// # Several vaults in one stack
+//
+// A stack may hold several BackupUsers, one per vault; names that IAM would
+// refuse at deploy (two users or policies whose names differ only in
+// letter case, two BackupUsers for one vault) are refused at synth. What
+// limits their number is CloudFormation's 500 resources per stack: a vault
+// in stack mode with protection takes 10 resources (user, policy, key,
+// secret, topic, topic policy, four custom resources) plus one per e-mail
+// address, so 49 such vaults fit in one stack, more in app mode (6 each).
+// The Glacier permissions of the custom resources do not limit it: they sit
+// on one role per stack, one statement per vault, and what passes IAM's
+// 10,240 characters of inline policy moves into managed policies (4 of
+// them, within IAM's 10 per role, for 49 vaults with 255-character names).
+// The stack-level constructs this package adds for that are the
+// custom-resource function aws-cdk-lib makes (AWS679f53fac002430cb0da5b7982bd2287)
+// and, under "QnapGlacierCustomResources", its role and its log group
+// (kept two weeks, deleted with the stack); a stack with an AwsCustomResource
+// of its own made earlier keeps that function's role and log group.
 package qnapglacier

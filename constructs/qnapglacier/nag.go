@@ -1,6 +1,8 @@
 package qnapglacier
 
 import (
+	"slices"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -26,8 +28,16 @@ func suppressNag(c constructs.IConstruct, rules ...nagSuppression) {
 	if !ok {
 		panic("qnapglacier: no CloudFormation resource behind " + *c.Node().Path())
 	}
-	list := make([]map[string]any, 0, len(rules))
+	// Keep what others (the caller, cdk-nag's NagSuppressions) recorded on
+	// the same resource, and record each rule once.
+	var list []any
+	if old, ok := cfn.GetMetadata(jsii.String("cdk_nag")).(map[string]any); ok {
+		list, _ = old["rules_to_suppress"].([]any)
+	}
 	for _, r := range rules {
+		if slices.ContainsFunc(list, func(x any) bool { m, _ := x.(map[string]any); return m["id"] == r.id }) {
+			continue
+		}
 		m := map[string]any{"id": r.id, "reason": r.reason}
 		if len(r.appliesTo) > 0 {
 			m["applies_to"] = r.appliesTo

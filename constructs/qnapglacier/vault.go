@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/customresources"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -49,14 +48,17 @@ type vaultCall struct {
 
 // configureVault creates the custom resources that create (in stack mode)
 // and configure the vault (existing and stack modes): notifications to
-// topicArn, tags, and the archive protection policy. It returns the
-// construct holding them, "Vault". In app mode "Vault" is an empty
-// construct, so that a caller's AddDependency on it is always safe.
+// topicArn, tags, and the archive protection policy. In app mode, where
+// the NAS creates the vault later, it adds the watcher that configures the
+// vault once it exists (watcher.go). It returns the construct holding
+// them.
 func configureVault(scope constructs.Construct, p *BackupUserProps, vaultArn, topicArn *string) constructs.Construct {
+	// "Vault" and the IDs below are the construct IDs of live resources:
+	// keep them, or a deploy re-runs their delete calls.
+	this := constructs.NewConstruct(scope, jsii.String("Vault"))
 	if !p.VaultMode.configuresVault() {
-		// Same ID as below: the construct a caller depends on keeps its
-		// path when the mode changes. It holds no resource.
-		return constructs.NewConstruct(scope, jsii.String("Vault"))
+		watchVault(this, p, vaultArn, topicArn)
+		return this
 	}
 	vault := *p.VaultName
 	// "-" is the Glacier API's name for the caller's own account.
@@ -66,14 +68,10 @@ func configureVault(scope constructs.Construct, p *BackupUserProps, vaultArn, to
 		return m
 	}
 
-	// "Vault" and the IDs below are the construct IDs of live custom
-	// resources: keep them, or a deploy re-runs their delete calls.
-	this := constructs.NewConstruct(scope, jsii.String("Vault"))
 	stack := awscdk.Stack_Of(scope)
-	providerIsNew := stack.Node().TryFindChild(jsii.String(awsCustomResourceProviderID)) == nil
-	var create customresources.AwsCustomResource
+	var calls []vaultCall
 	if p.VaultMode == VaultModeStack {
-		create = newVaultResource(this, vaultArn, vaultCall{
+		calls = append(calls, vaultCall{
 			id:           "Create",
 			resourceType: "Custom::GlacierVault",
 			action:       "createVault",
@@ -84,8 +82,7 @@ func configureVault(scope constructs.Construct, p *BackupUserProps, vaultArn, to
 			retain: true,
 		})
 	}
-
-	calls := []vaultCall{{
+	calls = append(calls, vaultCall{
 		id:           "Notifications",
 		resourceType: "Custom::GlacierVaultNotifications",
 		action:       "setVaultNotifications",
@@ -96,7 +93,7 @@ func configureVault(scope constructs.Construct, p *BackupUserProps, vaultArn, to
 		deleteAction: "deleteVaultNotifications",
 		deleteParams: target(nil),
 		iamActions:   []string{"glacier:SetVaultNotifications", "glacier:DeleteVaultNotifications"},
-	}, {
+	}, vaultCall{
 		id:           "Tags",
 		resourceType: "Custom::GlacierVaultTags",
 		action:       "addTagsToVault",
@@ -104,28 +101,39 @@ func configureVault(scope constructs.Construct, p *BackupUserProps, vaultArn, to
 		deleteAction: "removeTagsFromVault",
 		deleteParams: target(map[string]any{"TagKeys": slices.Sorted(maps.Keys(vaultTags(p)))}),
 		iamActions:   []string{"glacier:AddTagsToVault", "glacier:RemoveTagsFromVault"},
-	}}
+	})
 	if *p.ProtectArchivesDays > 0 {
 		calls = append(calls, vaultCall{
 			id:           "AccessPolicy",
 			resourceType: "Custom::GlacierVaultAccessPolicy",
 			action:       "setVaultAccessPolicy",
 			params: target(map[string]any{"policy": map[string]any{
-				"Policy": stack.ToJsonString(protectionPolicy(vaultArn, *p.ProtectArchivesDays), nil),
+				"Policy": stack.ToJsonString(protectionPolicy(vault, *p.ProtectArchivesDays), nil),
 			}}),
 			deleteAction: "deleteVaultAccessPolicy",
 			deleteParams: target(nil),
 			iamActions:   []string{"glacier:SetVaultAccessPolicy", "glacier:DeleteVaultAccessPolicy"},
 		})
 	}
+
+	// One statement per vault for all its calls, on the stack's shared
+	// provider role (provider.go): its size grows by one statement, not
+	// one policy, per vault.
+	var actions []string
 	for _, c := range calls {
-		r := newVaultResource(this, vaultArn, c)
-		if create != nil {
+		actions = append(actions, c.iamActions...)
+	}
+	provider := providerFor(scope)
+	permission := provider.grant(actions, vaultArn)
+	var create constructs.Construct
+	for _, c := range calls {
+		r := newVaultResource(this, provider, c)
+		r.Node().AddDependency(permission)
+		if c.id == "Create" {
+			create = r
+		} else if create != nil {
 			r.Node().AddDependency(create)
 		}
-	}
-	if providerIsNew {
-		suppressProviderNag(stack.Node().FindChild(jsii.String(awsCustomResourceProviderID)))
 	}
 	return this
 }
@@ -139,7 +147,15 @@ func vaultTags(p *BackupUserProps) map[string]string {
 
 // protectionPolicy is the vault access policy that denies deleting archives
 // younger than protectDays to every principal, the account root included.
-func protectionPolicy(vaultArn *string, protectDays float64) map[string]any {
+// Its vault ARN names the account with the AWS::AccountId pseudo parameter
+// even when the stack's account is known: the policy travels as a string,
+// and a literal account in it is what CloudFormation's validator reports
+// as a hard-coded account ID (W9013).
+func protectionPolicy(vaultName string, protectDays float64) map[string]any {
+	vaultArn := awscdk.Fn_Join(jsii.String(""), &[]*string{
+		jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":glacier:"), awscdk.Aws_REGION(),
+		jsii.String(":"), awscdk.Aws_ACCOUNT_ID(), jsii.String(":vaults/" + vaultName),
+	})
 	return map[string]any{
 		"Version": "2012-10-17",
 		"Statement": []any{map[string]any{
@@ -153,7 +169,10 @@ func protectionPolicy(vaultArn *string, protectDays float64) map[string]any {
 	}
 }
 
-func newVaultResource(scope constructs.Construct, vaultArn *string, c vaultCall) customresources.AwsCustomResource {
+// newVaultResource is one AwsCustomResource calling Glacier. It runs as the
+// stack's shared provider role (provider.go), which the caller grants the
+// call's permissions: it gets no inline policy of its own.
+func newVaultResource(scope constructs.Construct, provider customResourceProvider, c vaultCall) customresources.AwsCustomResource {
 	call := func(action string, params map[string]any) *customresources.AwsSdkCall {
 		return &customresources.AwsSdkCall{
 			Service:    jsii.String(glacierService),
@@ -169,12 +188,8 @@ func newVaultResource(scope constructs.Construct, vaultArn *string, c vaultCall)
 		ResourceType: jsii.String(c.resourceType),
 		OnCreate:     call(c.action, c.params),
 		OnUpdate:     call(c.action, c.params),
-		Policy: customresources.AwsCustomResourcePolicy_FromStatements(&[]awsiam.PolicyStatement{
-			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-				Actions:   jsii.Strings(c.iamActions...),
-				Resources: &[]*string{vaultArn},
-			}),
-		}),
+		Role:         provider.role,
+		LogGroup:     provider.logs,
 		// The Lambda's bundled SDK has the Glacier client; installing the
 		// latest at deploy time would need network access from the Lambda.
 		InstallLatestAwsSdk: jsii.Bool(false),
@@ -187,19 +202,4 @@ func newVaultResource(scope constructs.Construct, vaultArn *string, c vaultCall)
 		props.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
 	}
 	return customresources.NewAwsCustomResource(scope, jsii.String(c.id), props)
-}
-
-// awsCustomResourceProviderID is the construct ID aws-cdk-lib gives the one
-// Lambda function behind every AwsCustomResource in a stack.
-const awsCustomResourceProviderID = "AWS679f53fac002430cb0da5b7982bd2287"
-
-// suppressProviderNag records why cdk-nag's finding on aws-cdk-lib's own
-// custom resource Lambda is accepted, once per stack.
-func suppressProviderNag(fn constructs.IConstruct) {
-	suppressNag(fn.Node().FindChild(jsii.String("ServiceRole")), nagSuppression{
-		id: "AwsSolutions-IAM4",
-		reason: "aws-cdk-lib's AwsCustomResource Lambda logs through the AWS managed AWSLambdaBasicExecutionRole; " +
-			"its Glacier permissions are separate inline policies scoped to the one vault ARN.",
-		appliesTo: []string{"Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"},
-	})
 }

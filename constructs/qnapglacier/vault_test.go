@@ -3,7 +3,6 @@ package qnapglacier_test
 import (
 	"encoding/json"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -92,8 +91,7 @@ func glacierDelete(action, purpose string, params map[string]any) map[string]any
 
 func TestAppModeLeavesTheVaultToTheBackupApp(t *testing.T) {
 	tpl := defaultTemplate(t)
-	assert.Empty(t, customResources(tpl), "app mode creates and configures no vault")
-	tpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(0))
+	assert.Empty(t, customResources(tpl), "app mode creates and configures no vault at deploy time")
 	cdktest.Assert(t, "mode output", func() {
 		tpl.HasOutput(jsii.String("VaultMode"), map[string]any{"Value": "app"})
 	})
@@ -111,6 +109,58 @@ func TestVaultStackOutputsTheCallersNextStep(t *testing.T) {
 	cdktest.Assert(t, "next step output", func() {
 		tpl.HasOutput(jsii.String("NextStep"), map[string]any{"Value": "Let the NAS create the vault."})
 	})
+}
+
+func TestAppModeWatchesForTheVaultTheNASCreates(t *testing.T) {
+	tpl := appProtectedTemplate(t)
+	topicID, _ := cdktest.Only(t, tpl, "AWS::SNS::Topic")
+	fnID, fn := cdktest.Only(t, tpl, "AWS::Lambda::Function")
+	props := cdktest.Props(fn)
+	code := props["Code"].(map[string]any)["ZipFile"].(string)
+	assert.Contains(t, code, "exports.handler", "the watcher's code is inline: no asset for a go-get user to miss")
+	assert.LessOrEqual(t, len(code), 4096, "Lambda refuses inline code over 4,096 characters, at deploy")
+	assert.Equal(t, "index.handler", props["Handler"])
+	assert.Equal(t, "nodejs24.x", props["Runtime"])
+	env := props["Environment"].(map[string]any)["Variables"].(map[string]any)
+	assert.Equal(t, defaultVault, env["VAULT_NAME"])
+	assert.Equal(t, map[string]any{"Ref": topicID}, env["TOPIC_ARN"])
+	assert.JSONEq(t, `{"project":"qnap-glacier","qnap-glacier:vault":"`+defaultVault+`"}`, env["TAGS"].(string))
+	assert.Equal(t, "30", env["PROTECT_DAYS"])
+	assert.Contains(t, cdktest.Flatten(t, env["POLICY"]), `"NumericLessThan":{"glacier:ArchiveAgeInDays":"30"}`)
+
+	_, rule := cdktest.Only(t, tpl, "AWS::Events::Rule")
+	assert.Equal(t, "rate(1 hour)", cdktest.Props(rule)["ScheduleExpression"])
+	targets := cdktest.Props(rule)["Targets"].([]any)
+	require.Len(t, targets, 1)
+	assert.Equal(t, map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}}, targets[0].(map[string]any)["Arn"])
+
+	_, logs := cdktest.Only(t, tpl, "AWS::Logs::LogGroup")
+	assert.Equal(t, "Delete", logs["DeletionPolicy"], "cdk destroy leaves nothing running or stored")
+
+	_, policy := cdktest.Only(t, tpl, "AWS::IAM::Policy")
+	statements := cdktest.Props(policy)["PolicyDocument"].(map[string]any)["Statement"].([]any)
+	byAction := map[string]any{}
+	for _, st := range statements {
+		s := st.(map[string]any)
+		for _, a := range strs(s["Action"]) {
+			byAction[a] = s["Resource"]
+		}
+	}
+	want := map[string]any{"logs:CreateLogStream": nil, "logs:PutLogEvents": nil, "sns:Publish": map[string]any{"Ref": topicID}}
+	for _, a := range []string{
+		"glacier:DescribeVault", "glacier:GetVaultNotifications", "glacier:SetVaultNotifications",
+		"glacier:ListTagsForVault", "glacier:AddTagsToVault", "glacier:GetVaultAccessPolicy", "glacier:SetVaultAccessPolicy",
+	} {
+		want[a] = vaultArn(defaultVault)
+	}
+	for a := range byAction {
+		assert.Contains(t, want, a, "the watcher may do only what it needs")
+	}
+	for a, res := range want {
+		if assert.Contains(t, byAction, a) && res != nil {
+			assert.Equal(t, res, byAction[a], "%s only on the one vault or topic", a)
+		}
+	}
 }
 
 func TestExistingModeConfiguresTheVaultWithoutCreatingIt(t *testing.T) {
@@ -242,33 +292,52 @@ func TestProtectionLimitsTheUsersDeleteArchiveInEveryMode(t *testing.T) {
 }
 
 func TestCustomResourcePermissionsAreScopedToTheVault(t *testing.T) {
-	want := map[string][]string{
-		"Create":        {"glacier:CreateVault"},
-		"Notifications": {"glacier:DeleteVaultNotifications", "glacier:SetVaultNotifications"},
-		"Tags":          {"glacier:AddTagsToVault", "glacier:RemoveTagsFromVault"},
-		"AccessPolicy":  {"glacier:DeleteVaultAccessPolicy", "glacier:SetVaultAccessPolicy"},
-	}
 	tpl := stackModeTemplate(t)
-	policies := cdktest.Resources(tpl, "AWS::IAM::Policy")
-	require.Len(t, policies, len(want), "one inline policy per custom resource, nothing else")
-	got := map[string][]string{}
-	for path, p := range policies {
-		statements := cdktest.Props(p)["PolicyDocument"].(map[string]any)["Statement"].([]any)
-		require.Len(t, statements, 1, path)
-		s := statements[0].(map[string]any)
-		assert.Equal(t, "Allow", s["Effect"], path)
-		assert.Equal(t, vaultArn(defaultVault), s["Resource"], "%s: only the one vault, never *", path)
-		for id := range want {
-			// The readable start of the logical ID names the construct path.
-			if strings.HasPrefix(path, "BackupUserVault"+id+"CustomResourcePolicy") {
-				got[id] = sorted(strs(s["Action"]))
-			}
+	fnID, fn := cdktest.Only(t, tpl, "AWS::Lambda::Function")
+	fnRole := cdktest.Props(fn)["Role"].(map[string]any)["Fn::GetAtt"].([]any)[0].(string)
+	_, logs := cdktest.Only(t, tpl, "AWS::Logs::LogGroup")
+	policyID, policy := cdktest.Only(t, tpl, "AWS::IAM::Policy")
+	assert.Equal(t, []any{map[string]any{"Ref": fnRole}}, cdktest.Props(policy)["Roles"], "the one inline policy is the role of function %s", fnID)
+	statements := cdktest.Props(policy)["PolicyDocument"].(map[string]any)["Statement"].([]any)
+	require.Len(t, statements, 2, "logging and the one vault: nothing else")
+	logging, vault := statements[0].(map[string]any), statements[1].(map[string]any)
+	assert.Equal(t, []any{"logs:CreateLogStream", "logs:PutLogEvents"}, logging["Action"])
+	assert.Equal(t, map[string]any{"Fn::GetAtt": []any{logicalID(t, tpl, logs), "Arn"}}, logging["Resource"], "only its own log group")
+	assert.Equal(t, "Allow", vault["Effect"])
+	assert.Equal(t, vaultArn(defaultVault), vault["Resource"], "only the one vault, never *")
+	assert.Equal(t, []string{
+		"glacier:AddTagsToVault", "glacier:CreateVault", "glacier:DeleteVaultAccessPolicy", "glacier:DeleteVaultNotifications",
+		"glacier:RemoveTagsFromVault", "glacier:SetVaultAccessPolicy", "glacier:SetVaultNotifications",
+	}, sorted(strs(vault["Action"])), "exactly the calls the custom resources make")
+	cdktest.Assert(t, "the function's role has no managed policy (no AWSLambdaBasicExecutionRole) and no inline policy of its own", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{
+			"Policies": assertions.Match_Absent(), "ManagedPolicyArns": assertions.Match_Absent(),
+		})
+	})
+	for typ, r := range customResources(tpl) {
+		assert.Contains(t, r["DependsOn"], policyID, "%s runs only once its permission exists", typ)
+	}
+}
+
+// logicalID finds a resource's logical ID by its content.
+func logicalID(t *testing.T, tpl assertions.Template, resource map[string]any) string {
+	for id, r := range (*tpl.ToJSON())["Resources"].(map[string]any) {
+		if assert.ObjectsAreEqual(r, resource) {
+			return id
 		}
 	}
-	assert.Equal(t, want, got)
-	cdktest.Assert(t, "the custom resource Lambda's role has no Glacier permission of its own", func() {
-		tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{"Policies": assertions.Match_Absent()})
-	})
+	t.Fatal("resource not in template")
+	return ""
+}
+
+func TestCustomResourceLogsGoWithTheStack(t *testing.T) {
+	tpl := stackModeTemplate(t)
+	logsID, logs := cdktest.Only(t, tpl, "AWS::Logs::LogGroup")
+	assert.Equal(t, "Delete", logs["DeletionPolicy"], "cdk destroy leaves no log group behind")
+	assert.Equal(t, 14.0, cdktest.Props(logs)["RetentionInDays"])
+	_, fn := cdktest.Only(t, tpl, "AWS::Lambda::Function")
+	assert.Equal(t, map[string]any{"Ref": logsID}, cdktest.Props(fn)["LoggingConfig"].(map[string]any)["LogGroup"],
+		"the function logs to that group, not to a /aws/lambda/ group Lambda would create and keep")
 }
 
 func TestModeChangesKeepTheUserKeyAndSecret(t *testing.T) {

@@ -44,18 +44,6 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 	return app, nil
 }
 
-// nextStep is the stack's NextStep output: in app mode, how to go on once
-// the NAS has created the vault, in terms of this app's settings (cdk.json);
-// in the other modes nothing is left to do.
-func nextStep(vault string, mode qnapglacier.VaultMode) *string {
-	if mode != "" && mode != qnapglacier.VaultModeApp {
-		return nil
-	}
-	return jsii.String("Enter the access key on the NAS and let its backup app create the vault " + vault +
-		`; then set "vaultMode": "existing" for this vault in cdk.json and deploy again ` +
-		"to wire its notifications, tags and protection.")
-}
-
 // plain undoes jsii's wire format in a value handed back as any: nested JSON
 // objects arrive wrapped as {"$jsii.map": {...}}.
 func plain(v any) any {
@@ -77,4 +65,17 @@ func plain(v any) any {
 		return out
 	}
 	return v
+}
+
+// nextStep is the stack's NextStep output: in app mode, what the owner
+// does once the stack is deployed, in terms of this app's settings
+// (cdk.json); in the other modes nothing is left to do.
+func nextStep(vault string, mode qnapglacier.VaultMode) *string {
+	if mode != "" && mode != qnapglacier.VaultModeApp {
+		return nil
+	}
+	return jsii.String("Enter the access key on the NAS and let its backup app create the vault " + vault +
+		". Within an hour of that the stack wires the vault's notifications, tags and protection by itself " +
+		`and e-mails you; to have them applied at deploy time instead, set "vaultMode": "existing" for this vault ` +
+		"in cdk.json and deploy again.")
 }

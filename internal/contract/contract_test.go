@@ -25,6 +25,7 @@ var fixtures cdktest.Fixtures
 func TestMain(m *testing.M) { cdktest.Main(m, &fixtures, "contract") }
 
 const (
+	appVault      = "App-Vault"
 	existingVault = "Existing-Vault"
 	stackVault    = "Stack-Vault"
 	region        = "eu-west-1"
@@ -46,13 +47,13 @@ var (
 )
 
 // assembly synthesizes the app, as the command does, with one vault in
-// each mode that configures a vault; once per settings, shared.
+// each mode; once per settings, shared.
 func assembly(t *testing.T, s settings) string {
 	return fixtures.Assembly(t, s.generation, func(outdir string) awscdk.App {
 		ctx := cdktest.CdkJSONContext(t, "../../cdk.json")
 		tags, _ := json.Marshal(s.tags)
 		maps.Copy(ctx, map[string]any{
-			"vaults":              existingVault + "," + stackVault,
+			"vaults":              appVault + "," + existingVault + "," + stackVault,
 			"vaultMode":           fmt.Sprintf(`{%q:"existing",%q:"stack"}`, existingVault, stackVault),
 			"vaultTags":           string(tags),
 			"protectArchivesDays": fmt.Sprint(s.days),
@@ -153,7 +154,7 @@ func (d *deployment) properties(st *contract.Stack, cr contract.CustomResource, 
 }
 
 func vaultOf(st *contract.Stack) string {
-	for _, v := range []string{existingVault, stackVault} {
+	for _, v := range []string{appVault, existingVault, stackVault} {
 		if qnapglacier.StackName(v) == st.Name {
 			return v
 		}

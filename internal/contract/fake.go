@@ -59,17 +59,20 @@ type Fake struct {
 	mu        sync.Mutex
 	requests  []Request
 	responses map[string]Response // by RequestId
-	faults    map[string]fault    // by "METHOD path"
+	answers   map[string]answer   // by "METHOD path"
 }
 
-type fault struct {
+// answer is a canned HTTP answer: a JSON body, or an AWS error when code
+// is set.
+type answer struct {
 	status        int
+	body          any
 	code, message string
 }
 
 // NewFake starts a fake endpoint on 127.0.0.1.
 func NewFake() *Fake {
-	f := &Fake{responses: map[string]Response{}, faults: map[string]fault{}}
+	f := &Fake{responses: map[string]Response{}, answers: map[string]answer{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	return f
 }
@@ -91,14 +94,23 @@ func (f *Fake) Close() { f.srv.Close() }
 func (f *Fake) Fail(method, path string, status int, code, message string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.faults[method+" "+path] = fault{status, code, message}
+	f.answers[method+" "+path] = answer{status: status, code: code, message: message}
 }
 
-// Heal makes the fake answer every request with success again.
+// Answer makes the fake answer method and path with status and body as
+// JSON until Heal is called.
+func (f *Fake) Answer(method, path string, status int, body any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.answers[method+" "+path] = answer{status: status, body: body}
+}
+
+// Heal forgets every Fail and Answer: the fake answers every request with
+// success again.
 func (f *Fake) Heal() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	clear(f.faults)
+	clear(f.answers)
 }
 
 // Take returns the API requests received since the last Take.
@@ -140,13 +152,29 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	f.requests = append(f.requests, Request{
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body,
 	})
-	if flt, ok := f.faults[r.Method+" "+r.URL.Path]; ok {
-		// AWS JSON protocols name the error in this header and in the body.
+	if a, ok := f.answers[r.Method+" "+r.URL.Path]; ok {
 		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("X-Amzn-Errortype", flt.code)
-		w.WriteHeader(flt.status)
-		json.NewEncoder(w).Encode(map[string]string{"code": flt.code, "message": flt.message, "type": "Client"})
+		if a.code != "" {
+			// AWS JSON protocols name the error in this header and in the body.
+			w.Header().Set("X-Amzn-Errortype", a.code)
+			w.WriteHeader(a.status)
+			json.NewEncoder(w).Encode(map[string]string{"code": a.code, "message": a.message, "type": "Client"})
+			return
+		}
+		w.WriteHeader(a.status)
+		json.NewEncoder(w).Encode(a.body)
 		return
+	}
+	// SNS speaks the AWS query protocol: a form with Action=Publish, and
+	// an XML answer.
+	if r.Method == http.MethodPost && r.URL.Path == "/" {
+		if form, err := url.ParseQuery(string(body)); err == nil && form.Get("Action") == "Publish" {
+			w.Header().Set("Content-Type", "text/xml")
+			fmt.Fprintf(w, `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">`+
+				`<PublishResult><MessageId>%d</MessageId></PublishResult>`+
+				`<ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></PublishResponse>`, len(f.requests))
+			return
+		}
 	}
 	// Glacier answers CreateVault with 201 and the vault's location, and
 	// every other call the stack makes with 204 and no body.

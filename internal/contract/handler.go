@@ -53,7 +53,8 @@ func HandlerEnv(nodeModules, region string, endpoints map[string]string) []strin
 }
 
 // StartHandler starts Node on the handler (as "file.export", the Lambda
-// function's Handler property) in assetDir.
+// function's Handler property) in assetDir: an asset directory of the
+// cloud assembly, or a directory holding a function's inline code.
 func StartHandler(assetDir, handler string, env []string) (*Handler, error) {
 	if !strings.Contains(handler, ".") {
 		return nil, fmt.Errorf("handler %q: want file.export", handler)
@@ -100,25 +101,32 @@ func StartHandler(assetDir, handler string, env []string) (*Handler, error) {
 // Invoke sends one event and waits until the handler has finished with it
 // (and so has answered CloudFormation, if it did).
 func (h *Handler) Invoke(event map[string]any) error {
+	_, err := h.Call(event)
+	return err
+}
+
+// Call sends one event and returns what the handler returned, as JSON.
+func (h *Handler) Call(event map[string]any) (json.RawMessage, error) {
 	b, err := json.Marshal(event)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := h.stdin.Write(append(b, '\n')); err != nil {
-		return fmt.Errorf("send event: %w; handler logs:\n%s", err, h.Logs())
+		return nil, fmt.Errorf("send event: %w; handler logs:\n%s", err, h.Logs())
 	}
 	select {
 	case line, ok := <-h.lines:
-		switch {
-		case !ok:
-			return fmt.Errorf("handler stopped; its logs:\n%s", h.Logs())
-		case line != "done":
-			return fmt.Errorf("handler threw: %s", strings.TrimPrefix(line, "error "))
+		if !ok {
+			return nil, fmt.Errorf("handler stopped; its logs:\n%s", h.Logs())
 		}
-		return nil
+		result, done := strings.CutPrefix(line, "done ")
+		if !done {
+			return nil, fmt.Errorf("handler threw: %s", strings.TrimPrefix(line, "error "))
+		}
+		return json.RawMessage(result), nil
 	case <-time.After(invokeTimeout):
 		h.cmd.Process.Kill()
-		return fmt.Errorf("handler did not finish within %v; its logs:\n%s", invokeTimeout, h.Logs())
+		return nil, fmt.Errorf("handler did not finish within %v; its logs:\n%s", invokeTimeout, h.Logs())
 	}
 }
 

@@ -1,5 +1,5 @@
-// Runs an AwsCustomResource handler asset as Lambda would: it loads the
-// asset's index.js once and feeds it CloudFormation events, one JSON object
+// Runs a Lambda handler as Lambda would: it loads the handler's file once
+// and feeds it events (CloudFormation's, or a schedule's), one JSON object
 // per line on stdin. After each event it prints one line on stdout, "done"
 // or "error <message>" (when the handler itself threw). The handler's own
 // logs go to stderr.
@@ -42,15 +42,17 @@ async function next() {
   }
   busy = true;
   const event = JSON.parse(queue.shift());
-  responsePort = new URL(event.ResponseURL).port;
+  // Only CloudFormation's events carry a ResponseURL; a scheduled event
+  // has none.
+  if (event.ResponseURL) responsePort = new URL(event.ResponseURL).port;
   const context = {
     functionName: 'contract-test',
     logStreamName: 'contract-test/stream',
     getRemainingTimeInMillis: () => 120000,
   };
   try {
-    await handler(event, context);
-    out('done');
+    const result = await handler(event, context);
+    out('done ' + JSON.stringify(result === undefined ? null : result));
   } catch (err) {
     out('error ' + JSON.stringify(String(err && err.stack || err)));
   }

@@ -1,0 +1,48 @@
+package qnapglacier_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// No synth here: the names are claimed while the constructs are built.
+
+func TestRejectsTwoBackupUsersWhoseIAMNamesCollideInOneStack(t *testing.T) {
+	cases := []struct {
+		name       string
+		a, b       qnapglacier.BackupUserProps
+		wantSubstr string
+	}{
+		{"rejects two users for the same vault",
+			qnapglacier.BackupUserProps{VaultName: jsii.String("Photos")},
+			qnapglacier.BackupUserProps{VaultName: jsii.String("Photos"), UserName: jsii.String("other-user")},
+			`IAM managed policy name "QNAPGlacierIAMUserPolicy-Photos" is taken in stack Names by Names/A`},
+		{"rejects vault names that differ only in letter case",
+			qnapglacier.BackupUserProps{VaultName: jsii.String("Photos")},
+			qnapglacier.BackupUserProps{VaultName: jsii.String("photos")},
+			`Names/B: IAM user name "photos-user" is taken in stack Names by Names/A: IAM names are unique per account and ignore letter case; give UserName a value of its own`},
+		{"rejects a user name that another vault's default takes",
+			qnapglacier.BackupUserProps{VaultName: jsii.String("Photos")},
+			qnapglacier.BackupUserProps{VaultName: jsii.String("Music"), UserName: jsii.String("PHOTOS-USER")},
+			`IAM user name "PHOTOS-USER" is taken`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			stack := awscdk.NewStack(cdktest.NewApp(nil, nil), jsii.String("Names"), nil)
+			qnapglacier.NewBackupUser(stack, jsii.String("A"), &c.a)
+			defer func() {
+				r := recover()
+				require.NotNil(t, r, "the second BackupUser must be refused at synth")
+				assert.Contains(t, fmt.Sprint(r), c.wantSubstr)
+			}()
+			qnapglacier.NewBackupUser(stack, jsii.String("B"), &c.b)
+		})
+	}
+}

@@ -1,0 +1,169 @@
+package contract_test
+
+import (
+	"encoding/json"
+	"maps"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/qnap-glacier/qnap-glacier/internal/contract"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// watcher runs app mode's watcher, the inline code of the stack's one
+// Lambda function exactly as synthesized, with the function's environment
+// resolved as CloudFormation would, against fake Glacier and SNS
+// endpoints.
+type watcher struct {
+	handler       *contract.Handler
+	glacier, sns  *contract.Fake
+	topic, policy string
+	tags          map[string]any
+}
+
+func newWatcher(t *testing.T) *watcher {
+	st := stack(t, first, appVault)
+	var fn map[string]any
+	for _, r := range st.Resources {
+		if r["Type"] == "AWS::Lambda::Function" {
+			require.Nil(t, fn, "app mode has one function, the watcher")
+			fn = cdktest.Props(r)
+		}
+	}
+	require.NotNil(t, fn, "app mode has a watcher function")
+	code, _ := fn["Code"].(map[string]any)["ZipFile"].(string)
+	require.NotEmpty(t, code, "the watcher's code is inline")
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "index.js"), []byte(code), 0o644))
+
+	vars, err := st.Resolve(fn["Environment"].(map[string]any)["Variables"], env(first))
+	require.NoError(t, err)
+	w := &watcher{glacier: contract.NewFake(), sns: contract.NewFake()}
+	t.Cleanup(w.glacier.Close)
+	t.Cleanup(w.sns.Close)
+	nodeModules, err := filepath.Abs("../../node_modules")
+	require.NoError(t, err)
+	environ := contract.HandlerEnv(nodeModules, region, map[string]string{"glacier": w.glacier.URL(), "sns": w.sns.URL()})
+	for k, v := range vars.(map[string]any) {
+		environ = append(environ, k+"="+v.(string))
+	}
+	w.topic = vars.(map[string]any)["TOPIC_ARN"].(string)
+	w.policy = vars.(map[string]any)["POLICY"].(string)
+	require.NoError(t, json.Unmarshal([]byte(vars.(map[string]any)["TAGS"].(string)), &w.tags))
+
+	w.handler, err = contract.StartHandler(dir, fn["Handler"].(string), environ)
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, w.handler.Close()) })
+	return w
+}
+
+// tick plays one run of the hourly schedule and returns what the watcher
+// changed, the Glacier requests it made and the SNS requests.
+func (w *watcher) tick(t *testing.T) (changed []string, glacier, sns []contract.Request) {
+	t.Helper()
+	result, err := w.handler.Call(map[string]any{
+		"version": "0", "id": "schedule-run", "detail-type": "Scheduled Event", "source": "aws.events",
+		"account": account, "region": region, "time": "2026-11-27T20:00:00Z",
+		"resources": []any{"arn:aws:events:" + region + ":" + account + ":rule/watcher"}, "detail": map[string]any{},
+	})
+	require.NoError(t, err)
+	var out struct{ Changed []string }
+	require.NoError(t, json.Unmarshal(result, &out), "%s", result)
+	return out.Changed, w.glacier.Take(), w.sns.Take()
+}
+
+const vaultPath = "/-/vaults/" + appVault
+
+// vaultExists makes the fake Glacier hold the vault with the settings
+// given (nil: not set).
+func (w *watcher) vaultExists(notifications, tags map[string]any, policy string) {
+	w.glacier.Heal()
+	w.glacier.Answer("GET", vaultPath, 200, map[string]any{
+		"VaultARN":  "arn:aws:glacier:" + region + ":" + account + ":vaults/" + appVault,
+		"VaultName": appVault, "CreationDate": "2026-11-27T19:00:00.000Z", "NumberOfArchives": 0, "SizeInBytes": 0,
+	})
+	if notifications == nil {
+		w.glacier.Fail("GET", vaultPath+"/notification-configuration", 404, "ResourceNotFoundException", "No notification configuration is set for vault")
+	} else {
+		w.glacier.Answer("GET", vaultPath+"/notification-configuration", 200, notifications)
+	}
+	w.glacier.Answer("GET", vaultPath+"/tags", 200, map[string]any{"Tags": tags})
+	if policy == "" {
+		w.glacier.Fail("GET", vaultPath+"/access-policy", 404, "ResourceNotFoundException", "No vault access policy is set")
+	} else {
+		w.glacier.Answer("GET", vaultPath+"/access-policy", 200, map[string]any{"Policy": policy})
+	}
+}
+
+func (w *watcher) wired() map[string]any {
+	return map[string]any{"SNSTopic": w.topic, "Events": []any{"ArchiveRetrievalCompleted", "InventoryRetrievalCompleted"}}
+}
+
+var reads = []call{
+	{method: "GET", path: vaultPath},
+	{method: "GET", path: vaultPath + "/notification-configuration"},
+	{method: "GET", path: vaultPath + "/tags"},
+	{method: "GET", path: vaultPath + "/access-policy"},
+}
+
+func TestTheWatcherWiresTheVaultOnceTheNASCreatesItAndPutsBackChanges(t *testing.T) {
+	w := newWatcher(t)
+	st := stack(t, first, appVault)
+
+	// The NAS has not created the vault yet: one look, nothing else, no noise.
+	w.glacier.Fail("GET", vaultPath, 404, "ResourceNotFoundException", "Vault not found for ARN")
+	changed, glacier, sns := w.tick(t)
+	assert.Empty(t, changed, "vault missing")
+	checkRequests(t, "vault missing", reads[:1], glacier)
+	assert.Empty(t, sns, "vault missing: no message")
+
+	// The vault appears, bare: everything is applied, and the owner is told once.
+	w.vaultExists(nil, map[string]any{}, "")
+	changed, glacier, sns = w.tick(t)
+	assert.Equal(t, []string{"notifications", "tags", "protection"}, changed, "vault appears")
+	tags := map[string]any{}
+	maps.Copy(tags, w.tags)
+	checkRequests(t, "vault appears", []call{
+		reads[0], reads[1],
+		want(st, appVault, "Custom::GlacierVaultNotifications", "Create", first)[0],
+		reads[2],
+		want(st, appVault, "Custom::GlacierVaultTags", "Create", first)[0],
+		reads[3],
+		want(st, appVault, "Custom::GlacierVaultAccessPolicy", "Create", first)[0],
+	}, glacier)
+	if assert.Len(t, sns, 1, "vault appears: one message") {
+		assert.Equal(t, "POST /", sns[0].Method+" "+sns[0].Path)
+		form, err := url.ParseQuery(string(sns[0].Body))
+		require.NoError(t, err)
+		assert.Equal(t, "Publish", form.Get("Action"))
+		assert.Equal(t, w.topic, form.Get("TopicArn"), "to the vault's own topic")
+		assert.Contains(t, form.Get("Message"), "Vault "+appVault+" now sends its retrieval notifications")
+		assert.Contains(t, form.Get("Message"), "archives younger than 90 days cannot be deleted")
+		assert.Equal(t, "Glacier vault "+appVault+" is wired", form.Get("Subject"))
+	}
+
+	// Everything is as wanted (Glacier may hand the policy back in another
+	// key order): only reads, no message.
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal([]byte(w.policy), &doc))
+	reordered, _ := json.MarshalIndent(doc, "", "  ")
+	w.vaultExists(w.wired(), tags, string(reordered))
+	changed, glacier, sns = w.tick(t)
+	assert.Empty(t, changed, "already configured")
+	checkRequests(t, "already configured", reads, glacier)
+	assert.Empty(t, sns, "already configured: no message")
+
+	// Someone removed the notifications by hand: they are put back, and
+	// the owner hears of it.
+	w.vaultExists(nil, tags, w.policy)
+	changed, glacier, sns = w.tick(t)
+	assert.Equal(t, []string{"notifications"}, changed, "removed by hand")
+	checkRequests(t, "removed by hand", []call{
+		reads[0], reads[1], want(st, appVault, "Custom::GlacierVaultNotifications", "Create", first)[0], reads[2], reads[3],
+	}, glacier)
+	assert.Len(t, sns, 1, "removed by hand: one message")
+}
