@@ -171,6 +171,14 @@ func TestExistingModeConfiguresTheVaultWithoutCreatingIt(t *testing.T) {
 	assert.Empty(t, *tpl.FindOutputs(jsii.String("NextStep"), nil), "no next step once the vault exists")
 }
 
+func TestModesThatConfigureAtDeployDoNotWatch(t *testing.T) {
+	for name, tpl := range map[string]assertions.Template{"existing": existingTemplate(t), "stack": stackModeTemplate(t)} {
+		assert.Empty(t, cdktest.Resources(tpl, "AWS::Events::Rule"), "%s mode: no schedule", name)
+		_, fn := cdktest.Only(t, tpl, "AWS::Lambda::Function")
+		assert.Nil(t, cdktest.Props(fn)["Code"].(map[string]any)["ZipFile"], "%s mode: the one function is the custom resources' handler, not the watcher", name)
+	}
+}
+
 func keys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
