@@ -31,10 +31,11 @@ type BackupUser interface {
 	VaultArn() *string
 	// VaultMode says who creates the vault and whether the stack configures it.
 	VaultMode() VaultMode
-	// VaultConfig holds the custom resources that create and configure the
-	// vault; in app mode it is empty. It is never nil: to act after the
-	// vault is configured, whatever the mode, call
-	// x.Node().AddDependency(b.VaultConfig()).
+	// VaultConfig is the construct "Vault": in the existing and stack modes
+	// it holds the custom resources that create and configure the vault at
+	// deploy time; in app mode, the watcher that configures the vault once
+	// the NAS has created it. It is never nil, so depending on it is safe in
+	// every mode: x.Node().AddDependency(b.VaultConfig()).
 	VaultConfig() constructs.Construct
 }
 

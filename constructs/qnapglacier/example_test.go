@@ -98,7 +98,7 @@ func ExampleNewVaultStack() {
 	app := awscdk.NewApp(nil)
 	stack := qnapglacier.NewVaultStack(app, jsii.String("FamilyPhotos"), &qnapglacier.VaultStackProps{
 		BackupUser: qnapglacier.BackupUserProps{VaultName: jsii.String("Family-Photos")},
-		NextStep:   jsii.String("Let the NAS create the vault, then redeploy in existing mode."),
+		NextStep:   jsii.String("Enter the access key on the NAS and let it create the vault."),
 	})
 
 	template := app.Synth(nil).GetStackArtifact(stack.ArtifactId()).Template().(map[string]any)

@@ -26,8 +26,8 @@ type VaultStackProps struct {
 	// NextStep, when set, is output as NextStep: what the owner must do
 	// after this deploy, in the words of the app that deploys the stack
 	// (the library knows nothing of how an app is configured). The
-	// qnap-glacier app sets it in app mode, to say how to switch to
-	// existing mode once the NAS has created the vault.
+	// qnap-glacier app sets it in app mode, to say what to do on the NAS
+	// and what the stack then does by itself.
 	//
 	// Default: no NextStep output.
 	NextStep *string
