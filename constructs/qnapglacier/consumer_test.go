@@ -41,6 +41,9 @@ func tokenTemplate(t *testing.T) assertions.Template {
 			VaultTags:    map[string]string{param("TagKey"): "x", "owner": param("TagValue")},
 		}
 		qnapglacier.NewBackupUser(stack, jsii.String("B"), &tokenProps)
+		watched := tokenProps
+		watched.VaultName, watched.VaultMode, watched.NotifyEmails = jsii.String("w"), qnapglacier.VaultModeApp, nil
+		qnapglacier.NewBackupUser(stack, jsii.String("W"), &watched)
 		return stack
 	})
 }
@@ -62,6 +65,11 @@ func TestConsumerTokenEmailsAndVaultTagsAreLeftToDeployTime(t *testing.T) {
 	assert.Equal(t, map[string]any{
 		"${TagKey}": "x", "owner": "${TagValue}", "project": "qnap-glacier", "qnap-glacier:vault": "v",
 	}, call["parameters"].(map[string]any)["Tags"])
+	// AND in app mode the watcher gets them the same way
+	fn := cdktest.Resources(tpl, "AWS::Lambda::Function")[logicalIDOf(t, tpl, "AWS::Lambda::Function", "WVault")]
+	env := cdktest.Props(fn)["Environment"].(map[string]any)["Variables"].(map[string]any)
+	assert.JSONEq(t, `{"${TagKey}":"x","owner":"${TagValue}","project":"qnap-glacier","qnap-glacier:vault":"w"}`,
+		cdktest.Flatten(t, env["TAGS"]))
 }
 
 // consumerEnv is a concrete environment: cross-account checks compare
