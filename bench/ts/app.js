@@ -8,6 +8,16 @@ const cdk = require('aws-cdk-lib');
 const iam = require('aws-cdk-lib/aws-iam');
 const sns = require('aws-cdk-lib/aws-sns');
 const sm = require('aws-cdk-lib/aws-secretsmanager');
+const lambda = require('aws-cdk-lib/aws-lambda');
+const logs = require('aws-cdk-lib/aws-logs');
+const events = require('aws-cdk-lib/aws-events');
+const targets = require('aws-cdk-lib/aws-events-targets');
+const fs = require('fs');
+const path = require('path');
+
+const WATCHER_CODE = fs.readFileSync(path.join(__dirname, '../../constructs/qnapglacier/watcher.js'), 'utf8');
+const WATCHER_ACTIONS = ['glacier:DescribeVault', 'glacier:GetVaultNotifications', 'glacier:SetVaultNotifications',
+  'glacier:ListTagsForVault', 'glacier:AddTagsToVault', 'glacier:GetVaultAccessPolicy', 'glacier:SetVaultAccessPolicy'];
 
 const GLOBAL = ['glacier:ListVaults', 'glacier:GetDataRetrievalPolicy'];
 const VAULT = ['glacier:UploadMultipartPart', 'glacier:UploadArchive', 'glacier:ListTagsForVault', 'glacier:ListParts',
@@ -57,6 +67,22 @@ class BackupUser extends cdk.Stack {
       sid: 'AllowGlacierPublish', principals: [new iam.ServicePrincipal('glacier.amazonaws.com')], actions: ['sns:Publish'],
       resources: [topic.topicArn], conditions: { StringEquals: { 'AWS:SourceOwner': this.account } },
     }));
+    const w = new (require('constructs').Construct)(new (require('constructs').Construct)(b, 'Vault'), 'Watcher');
+    const wlogs = new logs.LogGroup(w, 'Logs', { retention: logs.RetentionDays.TWO_WEEKS, removalPolicy: cdk.RemovalPolicy.DESTROY });
+    const wrole = new iam.Role(w, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: 'Wires Glacier vault ' + vault + ' once the NAS has created it' });
+    wlogs.grantWrite(wrole);
+    wrole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: WATCHER_ACTIONS, resources: [vaultArn] }));
+    wrole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+    const fn = new lambda.Function(w, 'Function', {
+      description: fit('qnap-glacier: wires Glacier vault ', vault, ' once the NAS has created it', 256),
+      runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline(WATCHER_CODE),
+      role: wrole, logGroup: wlogs, memorySize: 128, timeout: cdk.Duration.seconds(60),
+      environment: { VAULT_NAME: vault, TOPIC_ARN: topic.topicArn, TAGS: JSON.stringify({ project: 'qnap-glacier', 'qnap-glacier:vault': vault }) },
+    });
+    new events.Rule(w, 'Schedule', {
+      description: 'Checks Glacier vault ' + vault + ' every hour', schedule: events.Schedule.expression('rate(1 hour)'),
+      targets: [new targets.LambdaFunction(fn, { retryAttempts: 0 })],
+    });
     cdk.Tags.of(this).add('project', 'qnap-glacier');
     cdk.Tags.of(this).add('qnap-glacier:vault', vault);
     const out = (id, value, description) => new cdk.CfnOutput(this, id, { value, description });
@@ -70,7 +96,8 @@ class BackupUser extends cdk.Stack {
     out('TopicArn', topic.topicArn, 'The SNS topic that announces finished retrievals.');
     out('VaultMode', 'app', 'Who creates the vault: app, existing or stack.');
     out('NextStep', 'Enter the access key on the NAS and let its backup app create the vault ' + vault +
-      '; then deploy again with -c vaultMode=existing to wire its notifications, tags and protection.', 'What to do once the NAS has created the vault.');
+      '. Within an hour of that the stack wires the vault\'s notifications, tags and protection by itself and e-mails you; ' +
+      'to have them applied at deploy time instead, set "vaultMode": "existing" for this vault in cdk.json and deploy again.', 'What to do next.');
   }
 }
 
