@@ -1,6 +1,9 @@
 package qnapglacier
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -47,7 +50,7 @@ type BackupBucket interface {
 
 type backupBucket struct {
 	constructs.Construct
-	credentials
+	creds        credentials
 	bucket       awss3.Bucket
 	bucketName   *string
 	storageClass StorageClass
@@ -133,7 +136,7 @@ func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucket
 	})
 	objectsArn := jsii.String(*bucketArn + "/*")
 
-	b.credentials = newCredentials(this, credentialsProps{
+	b.creds = newCredentials(this, credentialsProps{
 		userName:          p.UserName,
 		userPath:          p.UserPath,
 		keySerial:         p.KeySerial,
@@ -144,20 +147,20 @@ func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucket
 			id: "AwsSolutions-IAM5",
 			reason: "s3:ListAllMyBuckets acts on the account (the NAS set-up wizards list buckets), so IAM accepts only \"*\"; " +
 				"object actions need the bucket's objects, \"<bucket>/*\"; bucket actions are on the one bucket ARN.",
-			appliesTo: []string{"Resource::*", "Resource::arn:<AWS::Partition>:s3:::" + nagBucketName(b.bucketName) + "/*"},
+			appliesTo: []string{"Resource::*", nagResource(stack, objectsArn)},
 		}},
 		secretDescription: "Access key of the S3 backup user for bucket target " + *p.Name,
 	})
 
-	b.bucket = newBucket(this, &p, b.bucketName, b.user)
+	b.bucket = newBucket(this, &p, b.bucketName, b.creds.user)
 	b.topic, b.alarm, b.digest = newRestoreNotifications(this, stack, &p, b.bucket, b.bucketName, bucketArn)
 	return b
 }
 
-func (b *backupBucket) User() awsiam.User                 { return b.user }
-func (b *backupBucket) Policy() awsiam.ManagedPolicy      { return b.policy }
-func (b *backupBucket) AccessKeyId() *string              { return b.accessKeyID }
-func (b *backupBucket) Secret() awssecretsmanager.Secret  { return b.secret }
+func (b *backupBucket) User() awsiam.User                 { return b.creds.user }
+func (b *backupBucket) Policy() awsiam.ManagedPolicy      { return b.creds.policy }
+func (b *backupBucket) AccessKeyId() *string              { return b.creds.accessKeyID }
+func (b *backupBucket) Secret() awssecretsmanager.Secret  { return b.creds.secret }
 func (b *backupBucket) Bucket() awss3.Bucket              { return b.bucket }
 func (b *backupBucket) BucketName() *string               { return b.bucketName }
 func (b *backupBucket) StorageClass() StorageClass        { return b.storageClass }
@@ -165,13 +168,35 @@ func (b *backupBucket) Topic() awssns.ITopic              { return b.topic }
 func (b *backupBucket) RestoreAlarm() awscloudwatch.Alarm { return b.alarm }
 func (b *backupBucket) DigestTopic() awssns.ITopic        { return b.digest }
 
-// nagBucketName is the bucket name as cdk-nag writes it in a finding's
-// resource: pseudo parameters as <AWS::AccountId>, <AWS::Region>.
-func nagBucketName(name *string) string {
-	if !*awscdk.Token_IsUnresolved(name) {
-		return *name
+// nagResource renders a resource value as cdk-nag writes it in a finding
+// ("Resource::..."): an Fn::Join joined, a Ref as <Name>, an Fn::GetAtt as
+// <Name.Attribute>.
+func nagResource(stack awscdk.Stack, value *string) string {
+	var flatten func(v any) string
+	flatten = func(v any) string {
+		switch x := v.(type) {
+		case string:
+			return x
+		case map[string]any:
+			if ref, ok := x["Ref"].(string); ok {
+				return "<" + ref + ">"
+			}
+			if att, ok := x["Fn::GetAtt"].([]any); ok && len(att) == 2 {
+				return fmt.Sprintf("<%v.%v>", att[0], att[1])
+			}
+			if join, ok := x["Fn::Join"].([]any); ok && len(join) == 2 {
+				sep, _ := join[0].(string)
+				parts, _ := join[1].([]any)
+				out := make([]string, len(parts))
+				for i, p := range parts {
+					out[i] = flatten(p)
+				}
+				return strings.Join(out, sep)
+			}
+		}
+		return fmt.Sprint(v)
 	}
-	return "*"
+	return "Resource::" + flatten(stack.Resolve(value))
 }
 
 // newBucket creates the bucket: versioned, private, encrypted, TLS only,

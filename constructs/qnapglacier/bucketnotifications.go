@@ -58,7 +58,7 @@ func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *
 			Topic: topicArn,
 		}},
 	})
-	cfnBucket.AddDependency(topic.Node().FindChild(jsii.String("Policy")).Node().DefaultChild().(awscdk.CfnResource))
+	cfnBucket.Node().AddDependency(topic.Node().FindChild(jsii.String("Policy")))
 
 	// "RestoreAlarm" and "Digest" are construct IDs of live resources:
 	// changing "Digest" drops the e-mail subscriptions.

@@ -1,0 +1,3 @@
+package qnapglacier_test
+
+const defaultBucket = "family-photos"
