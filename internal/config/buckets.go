@@ -186,6 +186,10 @@ func readBucketSettings(ctx map[string]any, defaults VaultSettings, buckets []st
 		keepGiven := ctx[KeyKeepDeletedDays] != nil
 		for _, k := range slices.Sorted(maps.Keys(own[bucket])) {
 			i := slices.IndexFunc(bucketSettings, func(st bucketSetting) bool { return st.key == k })
+			if i < 0 && slices.Contains(VaultKeys, k) {
+				errs.add(inBucketObject(bucket), fmt.Errorf("setting %q is for vaults only: a bucket takes %s", k, strings.Join(BucketKeys, ", ")))
+				continue
+			}
 			if i < 0 {
 				errs.add(inBucketObject(bucket), unknownKey(k, BucketKeys))
 				continue
