@@ -135,6 +135,8 @@ func TestRejectsBadBucketSettings(t *testing.T) {
 				`context "buckets": bucket "photos": unknown setting "storageclass": did you mean "storageClass"?`,
 				`context "buckets": bucket "photos": setting "vaultMode" is for vaults only: a bucket takes bucketName, storageClass, archiveAfterDays, keepDeletedDays, protectArchivesDays, notifyEmails, keySerial, userName`,
 			}},
+		{"rejects a bucket setting in a vault's object", map[string]any{"vaults": map[string]any{"Photos": map[string]any{"storageClass": "GLACIER"}}},
+			[]string{`context "vaults": vault "Photos": setting "storageClass" is for buckets only: a vault takes vaultMode, vaultTags, protectArchivesDays, notifyEmails, keySerial, userName`}},
 		{"rejects an unknown setting naming the closest", map[string]any{"bucket": "photos"},
 			[]string{`unknown setting "bucket": did you mean "buckets"?`}},
 	}

@@ -207,6 +207,10 @@ func FromContext(ctx map[string]any) (*Config, error) {
 		}
 		for _, k := range slices.Sorted(maps.Keys(own[vault])) {
 			st, ok := settingFor(k)
+			if !ok && slices.Contains(BucketKeys, k) {
+				errs.add(inVaultObject(vault), fmt.Errorf("setting %q is for buckets only: a vault takes %s", k, strings.Join(VaultKeys, ", ")))
+				continue
+			}
 			if !ok {
 				errs.add(inVaultObject(vault), unknownKey(k, VaultKeys))
 				continue
