@@ -214,9 +214,9 @@ func newBucket(scope constructs.Construct, p *BackupBucketProps, name *string, u
 		ObjectOwnership: awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
 		// The bucket holds the backups: cdk destroy never deletes it.
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
-		// Object Lock can only be switched on with the bucket's creation
-		// in CloudFormation, so it always is; a default retention is what
-		// protects, and only ProtectArchivesDays sets one.
+		// Object Lock is on from the bucket's creation, so switching
+		// protection on later changes only the default retention (which
+		// only ProtectArchivesDays sets), never the bucket itself.
 		ObjectLockEnabled: jsii.Bool(true),
 		// S3's default since 2024, stated so that a change of default
 		// never moves small index files to an archive class.
