@@ -208,6 +208,18 @@ func TestBadContextEndsInClearErrorsAndWritesNothing(t *testing.T) {
 				`qnap-glacier: error: context "storageClass": "STANDARD" is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE`,
 				`qnap-glacier: error: context "archiveAfterDays": 0.5: must be a whole number of days from 0 to 36500`,
 			}},
+		{"rejects every bad bucket name form and negative days", map[string]any{
+			"buckets": `{"my_photos":{},"ab":{},"ok-1":{"bucketName":"192.168.1.1"},"ok-2":{"bucketName":"xn--photos"},"ok-3":{"bucketName":"photos-s3alias","keepDeletedDays":-1},"` + strings.Repeat("b", 64) + `":{}}`,
+		},
+			[]string{
+				`qnap-glacier: error: context "buckets": "ab" is 2 characters: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit`,
+				`qnap-glacier: error: context "buckets": "bbbbbbbbbbbbbbbbbbbb...bbbbbbbbbb" is 64 characters: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit`,
+				`qnap-glacier: error: context "buckets": "my_photos" has '_' at position 3: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit (no capitals or '_')`,
+				`qnap-glacier: error: context "buckets": bucket "ok-1": setting "bucketName": "192.168.1.1" is in the form of an IP address, which S3 refuses: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit`,
+				`qnap-glacier: error: context "buckets": bucket "ok-2": setting "bucketName": "xn--photos" starts with "xn--", which S3 reserves: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit`,
+				`qnap-glacier: error: context "buckets": bucket "ok-3": setting "bucketName": "photos-s3alias" ends with "-s3alias", which S3 reserves: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit`,
+				`qnap-glacier: error: context "buckets": bucket "ok-3": setting "keepDeletedDays": -1: must be a whole number of days from 1 to 36500`,
+			}},
 		{"rejects keeping deleted versions shorter than they are protected", map[string]any{
 			"buckets": `{"photos":{"keepDeletedDays":30,"protectArchivesDays":90}}`,
 		},

@@ -208,6 +208,25 @@ func readBucketSettings(ctx map[string]any, defaults VaultSettings, buckets []st
 	return out
 }
 
+// settingsWithoutTargets reports a vault-only setting given when the app
+// builds no vault, and a bucket-only setting given when it builds no bucket:
+// nothing would read them, and nothing is silently ignored.
+func settingsWithoutTargets(ctx map[string]any) error {
+	var errs []error
+	noVaults := ctx[KeyVaults] == nil && ctx[KeyBuckets] != nil
+	for _, k := range []string{KeyVaultMode, KeyVaultTags} {
+		if noVaults && ctx[k] != nil {
+			errs = append(errs, fmt.Errorf("context %q: given, but %q is not set, so there is no vault: it applies to vaults only", k, KeyVaults))
+		}
+	}
+	for _, k := range []string{KeyBucketName, KeyStorageClass, KeyArchiveAfterDays, KeyKeepDeletedDays} {
+		if ctx[KeyBuckets] == nil && ctx[k] != nil {
+			errs = append(errs, fmt.Errorf("context %q: given, but %q is not set, so there is no bucket: it applies to buckets only", k, KeyBuckets))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // bucketCollisions reports buckets that would share a stack, an IAM user
 // or an S3 bucket name with a vault or another bucket.
 func bucketCollisions(c *Config) error {

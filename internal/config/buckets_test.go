@@ -137,6 +137,13 @@ func TestRejectsBadBucketSettings(t *testing.T) {
 			}},
 		{"rejects a bucket setting in a vault's object", map[string]any{"vaults": map[string]any{"Photos": map[string]any{"storageClass": "GLACIER"}}},
 			[]string{`context "vaults": vault "Photos": setting "storageClass" is for buckets only: a vault takes vaultMode, vaultTags, protectArchivesDays, notifyEmails, keySerial, userName`}},
+		{"rejects a vault setting with no vault", map[string]any{"buckets": "photos", "vaultMode": "existing"},
+			[]string{`context "vaultMode": given, but "vaults" is not set, so there is no vault: it applies to vaults only`}},
+		{"rejects a bucket setting with no bucket", map[string]any{"vaults": "Photos", "storageClass": "GLACIER", "keepDeletedDays": "90"},
+			[]string{
+				`context "storageClass": given, but "buckets" is not set, so there is no bucket: it applies to buckets only`,
+				`context "keepDeletedDays": given, but "buckets" is not set, so there is no bucket: it applies to buckets only`,
+			}},
 		{"rejects an unknown setting naming the closest", map[string]any{"bucket": "photos"},
 			[]string{`unknown setting "bucket": did you mean "buckets"?`}},
 	}

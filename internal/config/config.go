@@ -227,6 +227,7 @@ func FromContext(ctx map[string]any) (*Config, error) {
 	c.Buckets = buckets
 	c.BucketSettings = readBucketSettings(ctx, defaults, buckets, bucketOwn, &errs)
 	errs.add(inSetting(KeyBuckets), bucketCollisions(c))
+	errs.add("", settingsWithoutTargets(ctx))
 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
