@@ -98,7 +98,7 @@ const maxNamePartOfBucket = 63 - 1 - 12 - 1 - 16
 // the bucket. In an environment-agnostic stack the account and region are
 // CloudFormation pseudo parameters joined at deploy time: the name is known
 // before the bucket exists, so the topic's policy can name the bucket
-// without depending on it (see newBackupBucket).
+// without depending on it (see newRestoreNotifications).
 func DefaultBucketName(name string, stack awscdk.Stack) *string {
 	// Token strings concatenate into an Fn::Join without a call to the CDK.
 	return jsii.String(fitName("", name, "", maxNamePartOfBucket) + "-" + *stack.Account() + "-" + *stack.Region())

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// restoreDigestPeriod is the digest's window: at most one e-mail per state
+// restoreDigestPeriodHours is the digest's window: at most one e-mail per state
 // change, and "done" after this long without a completed restore.
 const restoreDigestPeriodHours = 1
 
