@@ -144,6 +144,8 @@ func TestRejectsBadBucketSettings(t *testing.T) {
 				`context "storageClass": given, but "buckets" is not set, so there is no bucket: it applies to buckets only`,
 				`context "keepDeletedDays": given, but "buckets" is not set, so there is no bucket: it applies to buckets only`,
 			}},
+		{"rejects the per-vault form for a bucket", map[string]any{"buckets": "photos", "protectArchivesDays": `{"photos": 90}`},
+			[]string{`context "protectArchivesDays": "photos" is a bucket: give a bucket's settings in its object in "buckets", such as {"photos": {"protectArchivesDays": ...}}`}},
 		{"rejects an unknown setting naming the closest", map[string]any{"bucket": "photos"},
 			[]string{`unknown setting "bucket": did you mean "buckets"?`}},
 	}

@@ -179,6 +179,10 @@ func FromContext(ctx map[string]any) (*Config, error) {
 			if ok && st.byVault(obj) {
 				perSetting[st.key] = obj
 				for _, vault := range slices.Sorted(maps.Keys(obj)) {
+					if slices.Contains(buckets, vault) && !slices.Contains(vaults, vault) {
+						errs.add(inSetting(st.key), fmt.Errorf("%q is a bucket: give a bucket's settings in its object in %q, such as {%q: {%q: ...}}", vault, KeyBuckets, vault, st.key))
+						continue
+					}
 					if vaultsOK && !slices.Contains(vaults, vault) {
 						errs.add(inSetting(st.key), fmt.Errorf("%q is not one of the vaults (%s): key a per-vault setting by vault name", vault, strings.Join(vaults, ", ")))
 					}
