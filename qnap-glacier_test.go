@@ -116,6 +116,41 @@ func TestEachVaultGetsItsOwnStackAndUser(t *testing.T) {
 	}
 }
 
+func TestBucketsAloneGiveOneBucketStackEach(t *testing.T) {
+	all := stacks(t, map[string]any{"buckets": "family-photos"}, noEnv)
+	require.Len(t, all, 1, "no vault stack when only buckets are set")
+	s, ok := all["QnapGlacier-family-photos"]
+	require.True(t, ok)
+	_, isBucketStack := s.(qnapglacier.BucketStack)
+	assert.True(t, isBucketStack)
+	tpl := templates(t, "one-bucket", map[string]any{"buckets": "family-photos", "notifyEmails": "owner@example.com"})["QnapGlacier-family-photos"]
+	require.NotNil(t, tpl)
+	tpl.ResourceCountIs(jsii.String("AWS::S3::Bucket"), jsii.Number(1))
+	cdktest.Assert(t, "bucket user", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::IAM::User"), map[string]any{"UserName": "family-photos-user"})
+	})
+	cdktest.Assert(t, "e-mail digest", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{"Endpoint": "owner@example.com"})
+	})
+	cdktest.Assert(t, "storage class output", func() {
+		tpl.HasOutput(jsii.String("StorageClass"), map[string]any{"Value": "GLACIER_IR"})
+	})
+}
+
+func TestVaultsAndBucketsEachGetTheirOwnKindOfStack(t *testing.T) {
+	getenv := func(k string) string {
+		return map[string]string{"CDK_DEFAULT_ACCOUNT": "111122223333", "CDK_DEFAULT_REGION": "eu-west-1"}[k]
+	}
+	all := stacks(t, map[string]any{"vaults": "Family-Photos", "buckets": `{"holiday":{"storageClass":"GLACIER"}}`}, getenv)
+	require.Len(t, all, 2)
+	_, isVault := all["QnapGlacier-Family-Photos"].(qnapglacier.VaultStack)
+	assert.True(t, isVault)
+	b, isBucket := all["QnapGlacier-holiday"].(qnapglacier.BucketStack)
+	require.True(t, isBucket)
+	assert.Equal(t, "holiday-111122223333-eu-west-1", *b.BackupBucket().BucketName(), "with a CLI profile the name is known at synth")
+	assert.Equal(t, qnapglacier.StorageClassGlacier, b.BackupBucket().StorageClass())
+}
+
 func TestStacksTakeAccountAndRegionFromTheCLIProfile(t *testing.T) {
 	getenv := func(k string) string {
 		return map[string]string{"CDK_DEFAULT_ACCOUNT": "111122223333", "CDK_DEFAULT_REGION": "eu-west-1"}[k]
@@ -163,6 +198,32 @@ func TestBadContextEndsInClearErrorsAndWritesNothing(t *testing.T) {
 				`qnap-glacier: error: context "vaults": vault "Family-Photos": setting "keySerial": true is not a number: must be a whole number from 0 to 2147483647`,
 				`qnap-glacier: error: context "vaults": vault "Family-Photos": unknown setting "protectArchiveDays": did you mean "protectArchivesDays"?`,
 			}},
+		{"rejects a bucket name with capitals", map[string]any{"buckets": "Family-Photos"},
+			[]string{`qnap-glacier: error: context "buckets": "Family-Photos" has 'F' at position 1: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit (no capitals or '_')`}},
+		{"rejects STANDARD, fractional days and a bucket name for two buckets", map[string]any{
+			"buckets": "photos,holiday", "storageClass": "STANDARD", "archiveAfterDays": "0.5", "bucketName": "my-backups",
+		},
+			[]string{
+				`qnap-glacier: error: context "bucketName": "my-backups" given with 2 buckets: a bucket name applies to one bucket only; drop it to get "<bucket>-<account>-<region>" per bucket, or give a bucket its own in "buckets"`,
+				`qnap-glacier: error: context "storageClass": "STANDARD" is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE`,
+				`qnap-glacier: error: context "archiveAfterDays": 0.5: must be a whole number of days from 0 to 36500`,
+			}},
+		{"rejects every bad bucket name form and negative days", map[string]any{
+			"buckets": `{"my_photos":{},"ab":{},"ok-1":{"bucketName":"192.168.1.1"},"ok-2":{"bucketName":"xn--photos"},"ok-3":{"bucketName":"photos-s3alias","keepDeletedDays":-1},"` + strings.Repeat("b", 64) + `":{}}`,
+		},
+			[]string{
+				`qnap-glacier: error: context "buckets": "ab" is 2 characters: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit`,
+				`qnap-glacier: error: context "buckets": "bbbbbbbbbbbbbbbbbbbb...bbbbbbbbbb" is 64 characters: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit`,
+				`qnap-glacier: error: context "buckets": "my_photos" has '_' at position 3: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit (no capitals or '_')`,
+				`qnap-glacier: error: context "buckets": bucket "ok-1": setting "bucketName": "192.168.1.1" is in the form of an IP address, which S3 refuses: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit`,
+				`qnap-glacier: error: context "buckets": bucket "ok-2": setting "bucketName": "xn--photos" starts with "xn--", which S3 reserves: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit`,
+				`qnap-glacier: error: context "buckets": bucket "ok-3": setting "bucketName": "photos-s3alias" ends with "-s3alias", which S3 reserves: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit`,
+				`qnap-glacier: error: context "buckets": bucket "ok-3": setting "keepDeletedDays": -1: must be a whole number of days from 1 to 36500`,
+			}},
+		{"rejects keeping deleted versions shorter than they are protected", map[string]any{
+			"buckets": `{"photos":{"keepDeletedDays":30,"protectArchivesDays":90}}`,
+		},
+			[]string{`qnap-glacier: error: context "buckets": bucket "photos": "keepDeletedDays" 30 is shorter than "protectArchivesDays" 90: a deleted version stays locked for "protectArchivesDays", so keep deleted versions at least that long`}},
 		{"rejects vault names that differ only in case", map[string]any{"vaults": "Photos,photos"},
 			[]string{`qnap-glacier: error: context "vaults": "Photos" and "photos" differ only in letter case: IAM user and policy names ignore case, so their users would collide; rename one`}},
 	}
@@ -222,7 +283,7 @@ func TestShippedCdkJSONHoldsNoSettingsOfTheOwner(t *testing.T) {
 // CloudFormation validator's findings fail synth, and the validator on.
 // The default vault keeps its defaults, so its stack is the default app's;
 // two more vaults cover the other modes with every optional part switched
-// on. It is the suite's one synth with the validator.
+// on, and two buckets the bucket stacks (protected, and with a given name). It is the suite's one synth with the validator.
 func TestEveryModePassesTheStrictCloudFormationValidator(t *testing.T) {
 	ctx := cdktest.CdkJSONContext(t, "cdk.json")
 	require.Equal(t, true, ctx["@aws-cdk/core:validateAgainstDefaultRules"], "cdk.json makes validator findings fail synth")
@@ -244,11 +305,12 @@ func TestEveryModePassesTheStrictCloudFormationValidator(t *testing.T) {
 				"vaultTags":           `{"Stack-Vault":{"owner":"me"}}`,
 				"protectArchivesDays": `{"Existing-Vault":90,"Stack-Vault":90}`,
 				"notifyEmails":        "owner@example.com",
+				"buckets":             `{"family-photos":{"storageClass":"DEEP_ARCHIVE","protectArchivesDays":90},"holiday":{"bucketName":"my-holiday-backups"}}`,
 			}, true, out), getenv, &stderr)
 			fixtures.CountSynth()
 			assert.Equal(t, 0, code, stderr.String())
-			for _, vault := range []string{"QNAP-Glacier-Vault", "Existing-Vault", "Stack-Vault"} {
-				assert.FileExists(t, filepath.Join(out, qnapglacier.StackName(vault)+".template.json"))
+			for _, target := range []string{"QNAP-Glacier-Vault", "Existing-Vault", "Stack-Vault", "family-photos", "holiday"} {
+				assert.FileExists(t, filepath.Join(out, qnapglacier.StackName(target)+".template.json"))
 			}
 			// CloudFormation's validator rule W9013 (hard-coded account ID in
 			// an ARN) is on aws-cdk-lib's ignore list today; check what it

@@ -84,51 +84,23 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		ArnFormat:    awscdk.ArnFormat_SLASH_RESOURCE_NAME,
 	})
 
-	b.user = awsiam.NewUser(this, jsii.String("User"), &awsiam.UserProps{
-		UserName: p.UserName,
-		Path:     p.UserPath,
+	c := newCredentials(this, credentialsProps{
+		userName:          p.UserName,
+		userPath:          p.UserPath,
+		keySerial:         p.KeySerial,
+		policyName:        PolicyName(*p.VaultName),
+		policyDescription: "Policy for QNAP Glacier User",
+		document:          userPolicyDocument(b.vaultArn, *p.ProtectArchivesDays),
+		policyNag: []nagSuppression{{
+			id: "AwsSolutions-IAM5",
+			reason: "glacier:ListVaults and glacier:GetDataRetrievalPolicy act on the account, not a vault, " +
+				"so IAM accepts only \"*\" for them; every other action is scoped to the one vault ARN.",
+			appliesTo: []string{"Resource::*"},
+		}},
+		secretDescription: "Access key of the Glacier backup user for vault " + *p.VaultName,
+		secretKey:         p.SecretEncryptionKey,
 	})
-
-	b.policy = awsiam.NewManagedPolicy(this, jsii.String("Policy"), &awsiam.ManagedPolicyProps{
-		ManagedPolicyName: jsii.String(PolicyName(*p.VaultName)),
-		Path:              p.UserPath,
-		Description:       jsii.String("Policy for QNAP Glacier User"),
-		Document:          userPolicyDocument(b.vaultArn, *p.ProtectArchivesDays),
-		Users:             &[]awsiam.IUser{b.user},
-	})
-	suppressNag(b.policy, nagSuppression{
-		id: "AwsSolutions-IAM5",
-		reason: "glacier:ListVaults and glacier:GetDataRetrievalPolicy act on the account, not a vault, " +
-			"so IAM accepts only \"*\" for them; every other action is scoped to the one vault ARN.",
-		appliesTo: []string{"Resource::*"},
-	})
-
-	// "AccessKey" is a live credential's construct ID: changing it rotates
-	// the key without warning. Rotate with KeySerial instead.
-	key := awsiam.NewAccessKey(this, jsii.String("AccessKey"), &awsiam.AccessKeyProps{
-		User:   b.user,
-		Serial: p.KeySerial,
-	})
-	b.accessKeyID = key.AccessKeyId()
-
-	// The secret access key reaches the template only as a GetAtt that
-	// CloudFormation resolves inside Secrets Manager: never in plain text.
-	b.secret = awssecretsmanager.NewSecret(this, jsii.String("Secret"), &awssecretsmanager.SecretProps{
-		Description:   jsii.String("Access key of the Glacier backup user for vault " + *p.VaultName),
-		EncryptionKey: p.SecretEncryptionKey,
-		SecretObjectValue: &map[string]awscdk.SecretValue{
-			"accessKeyId":     awscdk.SecretValue_UnsafePlainText(b.accessKeyID),
-			"secretAccessKey": key.SecretAccessKey(),
-		},
-		// The secret only holds the key that this stack owns: once the
-		// stack (and so the key) is gone, the secret is worthless.
-		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
-	})
-	suppressNag(b.secret, nagSuppression{
-		id: "AwsSolutions-SMG4",
-		reason: "An IAM user's access key cannot be rotated by a Secrets Manager rotation Lambda without " +
-			"breaking the NAS; it is rotated on purpose by raising keySerial and entering the new key on the NAS.",
-	})
+	b.user, b.policy, b.accessKeyID, b.secret = c.user, c.policy, c.accessKeyID, c.secret
 
 	var topicArn *string
 	if b.topic = p.Topic; b.topic == nil {

@@ -1,5 +1,5 @@
 // Package app builds the qnap-glacier CDK app from its settings: one stack
-// per vault. The command (qnap-glacier.go) synthesizes what it builds; the
+// per vault and one per bucket. The command (qnap-glacier.go) synthesizes what it builds; the
 // tests, including the deploy-contract test, build the very same app.
 package app
 
@@ -13,7 +13,7 @@ import (
 )
 
 // New reads the settings from the app's context and adds one stack per
-// vault, without synthesizing. getenv supplies the CDK CLI's environment
+// vault and one per bucket, without synthesizing. getenv supplies the CDK CLI's environment
 // (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION).
 func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error) {
 	app := awscdk.NewApp(props)
@@ -39,6 +39,15 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 			},
 			BackupUser: user,
 			NextStep:   nextStep(vault, user.VaultMode),
+		})
+	}
+	for _, bucket := range cfg.Buckets {
+		qnapglacier.NewBucketStack(app, jsii.String(qnapglacier.StackName(bucket)), &qnapglacier.BucketStackProps{
+			StackProps: awscdk.StackProps{
+				Env:         env,
+				Description: jsii.String("qnap-glacier: backup bucket, user and restore notifications for " + bucket),
+			},
+			BackupBucket: cfg.BackupBucketProps(bucket),
 		})
 	}
 	return app, nil

@@ -25,6 +25,10 @@ type Config struct {
 	Vaults []string
 	// Settings are each vault's settings, by vault name.
 	Settings map[string]VaultSettings
+	// Buckets get one stack each, after the vaults, in this order.
+	Buckets []string
+	// BucketSettings are each bucket's settings, by bucket name.
+	BucketSettings map[string]BucketSettings
 }
 
 // VaultSettings are one vault's settings: the global value of each
@@ -146,7 +150,17 @@ func FromContext(ctx map[string]any) (*Config, error) {
 		}
 	}
 
-	vaults, own, vaultsOK := readVaults(ctx[KeyVaults], &errs)
+	// With buckets and no vaults, the app builds no vault at all: the
+	// default vault is only for an app given neither.
+	var (
+		vaults   []string
+		own      map[string]map[string]any
+		vaultsOK = true
+	)
+	if ctx[KeyVaults] != nil || ctx[KeyBuckets] == nil {
+		vaults, own, vaultsOK = readVaults(ctx[KeyVaults], &errs)
+	}
+	buckets, bucketOwn := readBuckets(ctx[KeyBuckets], &errs)
 
 	// Global values first, per-vault ones kept for each vault below.
 	defaults := VaultSettings{KeySerial: qnapglacier.DefaultKeySerial}
@@ -165,6 +179,10 @@ func FromContext(ctx map[string]any) (*Config, error) {
 			if ok && st.byVault(obj) {
 				perSetting[st.key] = obj
 				for _, vault := range slices.Sorted(maps.Keys(obj)) {
+					if slices.Contains(buckets, vault) && !slices.Contains(vaults, vault) {
+						errs.add(inSetting(st.key), fmt.Errorf("%q is a bucket: give a bucket's settings in its object in %q, such as {%q: {%q: ...}}", vault, KeyBuckets, vault, st.key))
+						continue
+					}
 					if vaultsOK && !slices.Contains(vaults, vault) {
 						errs.add(inSetting(st.key), fmt.Errorf("%q is not one of the vaults (%s): key a per-vault setting by vault name", vault, strings.Join(vaults, ", ")))
 					}
@@ -172,8 +190,12 @@ func FromContext(ctx map[string]any) (*Config, error) {
 				continue
 			}
 		}
-		if s, ok := v.(string); ok && st.key == KeyUserName && len(vaults) > 1 {
+		if s, ok := v.(string); ok && st.key == KeyUserName && len(vaults) > 1 && len(buckets) == 0 {
 			errs.add(inSetting(st.key), fmt.Errorf("%q given with %d vaults: a user name applies to one vault only; drop it to get \"<vault>-user\" per vault, or give a vault its own in \"vaults\"", s, len(vaults)))
+			continue
+		}
+		if s, ok := v.(string); ok && st.key == KeyUserName && len(buckets) > 0 && len(vaults)+len(buckets) > 1 {
+			errs.add(inSetting(st.key), fmt.Errorf("%q given with %s: a user name applies to one vault or bucket only; drop it to get \"<name>-user\" for each, or give each its own in \"vaults\" or \"buckets\"", s, targetCount(len(vaults), len(buckets))))
 			continue
 		}
 		errs.add(inSetting(st.key), st.set(&defaults, v))
@@ -189,6 +211,10 @@ func FromContext(ctx map[string]any) (*Config, error) {
 		}
 		for _, k := range slices.Sorted(maps.Keys(own[vault])) {
 			st, ok := settingFor(k)
+			if !ok && slices.Contains(BucketKeys, k) {
+				errs.add(inVaultObject(vault), fmt.Errorf("setting %q is for buckets only: a vault takes %s", k, strings.Join(VaultKeys, ", ")))
+				continue
+			}
 			if !ok {
 				errs.add(inVaultObject(vault), unknownKey(k, VaultKeys))
 				continue
@@ -202,6 +228,10 @@ func FromContext(ctx map[string]any) (*Config, error) {
 		c.Settings[vault] = s
 	}
 	errs.add(inSetting(KeyVaults), userNameCollisions(c))
+	c.Buckets = buckets
+	c.BucketSettings = readBucketSettings(ctx, defaults, buckets, bucketOwn, &errs)
+	errs.add(inSetting(KeyBuckets), bucketCollisions(c))
+	errs.add("", settingsWithoutTargets(ctx))
 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

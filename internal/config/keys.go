@@ -15,14 +15,29 @@ const (
 	KeyVaultMode    = "vaultMode"
 	KeyVaultTags    = "vaultTags"
 	KeyProtectDays  = "protectArchivesDays"
+
+	KeyBuckets          = "buckets"
+	KeyBucketName       = "bucketName"
+	KeyStorageClass     = "storageClass"
+	KeyArchiveAfterDays = "archiveAfterDays"
+	KeyKeepDeletedDays  = "keepDeletedDays"
 )
 
 // Keys are the app's settings, in the order the README lists them.
-var Keys = []string{KeyVaults, KeyNotifyEmails, KeyKeySerial, KeyUserName, KeyVaultMode, KeyVaultTags, KeyProtectDays}
+var Keys = []string{
+	KeyVaults, KeyNotifyEmails, KeyKeySerial, KeyUserName, KeyVaultMode, KeyVaultTags, KeyProtectDays,
+	KeyBuckets, KeyBucketName, KeyStorageClass, KeyArchiveAfterDays, KeyKeepDeletedDays,
+}
 
 // VaultKeys are the settings a vault's own object in "vaults" may hold:
-// every setting but "vaults" itself.
+// every setting but "vaults" and the bucket settings.
 var VaultKeys = []string{KeyVaultMode, KeyVaultTags, KeyProtectDays, KeyNotifyEmails, KeyKeySerial, KeyUserName}
+
+// BucketKeys are the settings a bucket's own object in "buckets" may hold.
+var BucketKeys = []string{
+	KeyBucketName, KeyStorageClass, KeyArchiveAfterDays, KeyKeepDeletedDays,
+	KeyProtectDays, KeyNotifyEmails, KeyKeySerial, KeyUserName,
+}
 
 // cliKeys are the context keys without a prefix that the CDK CLI itself
 // writes into cdk.context.json and so hands to every app: "cdk acknowledge"

@@ -1,0 +1,101 @@
+package qnapglacier
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// restoreDigestPeriodHours is the digest's window: at most one e-mail per state
+// change, and "done" after this long without a completed restore.
+const restoreDigestPeriodHours = 1
+
+// newRestoreNotifications wires the bucket's restore events, with no
+// custom resource and no Lambda:
+//
+//   - S3 sends s3:ObjectRestore:Completed, one event per object, to topic
+//     through the bucket's own NotificationConfiguration (a CloudFormation
+//     property). The CDK's bucket.AddEventNotification would instead deploy
+//     its BucketNotificationsHandler Lambda, code that runs at deploy time
+//     and that no template test reaches; the plain property needs none.
+//     S3 checks at deploy that the topic lets it publish, so the bucket
+//     waits for the topic policy; the policy names the bucket by its ARN
+//     built from the name, not by a reference, so there is no cycle.
+//   - A restore of 10,000 photos would be 10,000 events, so e-mails do not
+//     subscribe to topic. An alarm counts the messages published to topic
+//     per hour (SNS's own, free NumberOfMessagesPublished metric): the
+//     first completed restore turns it to ALARM and the first hour without
+//     one back to OK, and each change is one message to digest, to which
+//     the e-mails subscribe. A whole restore is two e-mails: "restores are
+//     completing" and "none in the last hour". Cost: one standard alarm.
+func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *BackupBucketProps, bucket awss3.Bucket, bucketName, bucketArn *string) (awssns.Topic, awscloudwatch.Alarm, awssns.Topic) {
+	// newTopic is shared with the vault path: it enforces TLS, and also
+	// lets Glacier publish on behalf of this account only, which is
+	// harmless here (only this account can point a vault at the topic).
+	topic, topicArn := newTopic(scope, stack, p.Name)
+	topic.AddToResourcePolicy(awsiam.PolicyStatement_FromJson(map[string]any{
+		"Sid":       "AllowS3PublishFromTheBackupBucket",
+		"Effect":    "Allow",
+		"Principal": map[string]any{"Service": s3Principal},
+		"Action":    "sns:Publish",
+		"Resource":  topicArn,
+		// A bucket ARN names no account: aws:SourceAccount makes sure it
+		// is this account's bucket of that name.
+		"Condition": map[string]any{
+			"ArnEquals":    map[string]any{"aws:SourceArn": bucketArn},
+			"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
+		},
+	}))
+	cfnBucket := bucket.Node().DefaultChild().(awss3.CfnBucket)
+	cfnBucket.SetNotificationConfiguration(&awss3.CfnBucket_NotificationConfigurationProperty{
+		TopicConfigurations: &[]*awss3.CfnBucket_TopicConfigurationProperty{{
+			Event: jsii.String(restoreCompleted),
+			Topic: topicArn,
+		}},
+	})
+	cfnBucket.Node().AddDependency(topic.Node().FindChild(jsii.String("Policy")))
+
+	// "RestoreAlarm" and "Digest" are construct IDs of live resources:
+	// changing "Digest" drops the e-mail subscriptions.
+	digest := awssns.NewTopic(scope, jsii.String("Digest"), &awssns.TopicProps{
+		DisplayName: jsii.String(fitName("Restores ", *p.Name, "", maxDisplayNameLen)),
+		EnforceSSL:  jsii.Bool(true),
+	})
+	alarm := awscloudwatch.NewAlarm(scope, jsii.String("RestoreAlarm"), &awscloudwatch.AlarmProps{
+		AlarmDescription: jsii.String("Objects of S3 bucket " + *bucketName + " finished restoring from the archive class. " +
+			"ALARM: at least one restore completed in the last hour; download them on the NAS within the restore's days. " +
+			"OK: none in the last hour, so a restore that was running is likely done."),
+		Metric: topic.MetricNumberOfMessagesPublished(&awscloudwatch.MetricOptions{
+			Period:    awscdk.Duration_Hours(jsii.Number(restoreDigestPeriodHours)),
+			Statistic: jsii.String("Sum"),
+		}),
+		Threshold:          jsii.Number(1),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		// SNS reports nothing for an hour with no message: that is "none".
+		TreatMissingData: awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
+	action := awscloudwatchactions.NewSnsAction(digest)
+	alarm.AddAlarmAction(action)
+	alarm.AddOkAction(action)
+	// The digest's policy replaces SNS's default one (EnforceSSL adds a
+	// policy), so it must let CloudWatch publish, for this alarm only.
+	digest.AddToResourcePolicy(awsiam.PolicyStatement_FromJson(map[string]any{
+		"Sid":       "AllowTheRestoreAlarmToPublish",
+		"Effect":    "Allow",
+		"Principal": map[string]any{"Service": cloudWatchPrincipal},
+		"Action":    "sns:Publish",
+		"Resource":  digest.TopicArn(),
+		"Condition": map[string]any{
+			"ArnEquals":    map[string]any{"aws:SourceArn": alarm.AlarmArn()},
+			"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
+		},
+	}))
+	subscribeEmails(scope, digest, p.NotifyEmails)
+	return topic, alarm, digest
+}

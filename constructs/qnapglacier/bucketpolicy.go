@@ -1,0 +1,95 @@
+package qnapglacier
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+)
+
+// The S3 actions of a bucket's backup user, each with the reason it is
+// there. Neither QNAP nor Synology publishes the actions their S3 clients
+// need; this list follows the published lists of comparable apps
+// (SyncBackPro; Veeam for Object Lock). The README's table is this list:
+// keep them in step (a test checks that it names every action).
+
+// bucketGlobalActions are granted on "*": IAM cannot scope them to a bucket.
+var bucketGlobalActions = map[string]string{
+	"s3:ListAllMyBuckets": "the set-up wizards of HBS 3 and Hyper Backup list the account's buckets to let you pick one; it shows names only, no contents",
+}
+
+// bucketActions are granted on the bucket itself.
+var bucketActions = map[string]string{
+	"s3:ListBucket":                       "list the backup's objects (what is there, what changed)",
+	"s3:ListBucketVersions":               "list older versions, to restore a file as it was",
+	"s3:ListBucketMultipartUploads":       "find unfinished uploads to resume or abort them",
+	"s3:GetBucketLocation":                "find the bucket's region, and so its endpoint",
+	"s3:GetBucketVersioning":              "check that versioning is on",
+	"s3:GetBucketObjectLockConfiguration": "check whether Object Lock and a default retention are set",
+}
+
+// bucketObjectActions are granted on the bucket's objects.
+var bucketObjectActions = map[string]string{
+	"s3:PutObject":                "upload, including every step of a multipart upload",
+	"s3:GetObject":                "read back (index files, restores)",
+	"s3:GetObjectVersion":         "read an older version",
+	"s3:DeleteObject":             "delete by the app's retention rules: in a versioned bucket this only adds a delete marker; the lifecycle removes the version later",
+	"s3:AbortMultipartUpload":     "give up an unfinished upload",
+	"s3:ListMultipartUploadParts": "resume an unfinished upload",
+	"s3:RestoreObject":            "restore an object from GLACIER or DEEP_ARCHIVE before reading it",
+	"s3:GetObjectRetention":       "read an object's Object Lock retention",
+	"s3:PutObjectRetention":       "set or lengthen an object's retention (HBS 3's Object Lock option); shortening a governance retention needs s3:BypassGovernanceRetention, which the user never gets",
+}
+
+// bucketDeniedActions are denied to the backup user by the bucket policy,
+// whatever else an administrator might attach to the user later: with them
+// a stolen key could destroy backups or undo the bucket's protection. A
+// stolen key can add delete markers at worst; the lifecycle decides what is
+// ever removed.
+var bucketDeniedActions = []string{
+	"s3:DeleteObjectVersion",
+	"s3:BypassGovernanceRetention",
+	"s3:PutObjectLegalHold",
+	"s3:PutBucketPolicy",
+	"s3:DeleteBucketPolicy",
+	"s3:PutBucketVersioning",
+	"s3:PutLifecycleConfiguration",
+	"s3:PutBucketObjectLockConfiguration",
+	"s3:PutEncryptionConfiguration",
+	"s3:PutBucketPublicAccessBlock",
+	"s3:PutBucketOwnershipControls",
+	"s3:PutBucketAcl",
+	"s3:PutObjectAcl",
+	"s3:PutObjectVersionAcl",
+	"s3:PutBucketNotification",
+	"s3:DeleteBucket",
+}
+
+// BucketUserActions returns the actions the backup user of a bucket may
+// take, by where they apply ("*", "bucket", "objects"), each with its
+// reason.
+func BucketUserActions() map[string]map[string]string {
+	return map[string]map[string]string{
+		"*":       maps.Clone(bucketGlobalActions),
+		"bucket":  maps.Clone(bucketActions),
+		"objects": maps.Clone(bucketObjectActions),
+	}
+}
+
+// BucketUserDeniedActions returns the actions the bucket policy denies the
+// backup user.
+func BucketUserDeniedActions() []string { return slices.Clone(bucketDeniedActions) }
+
+// bucketUserPolicyDocument is the bucket's backup user's managed policy,
+// built as one JSON document (one call to the CDK).
+func bucketUserPolicyDocument(bucketArn, objectsArn *string) awsiam.PolicyDocument {
+	keys := func(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
+	return awsiam.PolicyDocument_FromJson(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{
+			map[string]any{"Sid": "ListBucketsForSetUp", "Effect": "Allow", "Action": keys(bucketGlobalActions), "Resource": "*"},
+			map[string]any{"Sid": "UseTheBackupBucket", "Effect": "Allow", "Action": keys(bucketActions), "Resource": bucketArn},
+			map[string]any{"Sid": "UseTheBackupObjects", "Effect": "Allow", "Action": keys(bucketObjectActions), "Resource": objectsArn},
+		},
+	})
+}

@@ -1,0 +1,75 @@
+package qnapglacier
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// BucketTag is the tag key set to the bucket target's name on every
+// resource of a bucket stack.
+const BucketTag = "qnap-glacier:bucket"
+
+// BucketStackProps configures a [BucketStack].
+type BucketStackProps struct {
+	awscdk.StackProps
+	// BackupBucket configures the stack's one [BackupBucket].
+	BackupBucket BackupBucketProps
+}
+
+// BucketStack is a stack holding one [BackupBucket] and the outputs a NAS
+// owner needs to set up the backup app. Give each bucket its own stack so
+// it can be deployed and destroyed alone.
+type BucketStack interface {
+	awscdk.Stack
+	// BackupBucket is the stack's backup bucket.
+	BackupBucket() BackupBucket
+}
+
+type bucketStack struct {
+	awscdk.Stack
+	backupBucket BackupBucket
+}
+
+// NewBucketStack creates a stack for one backup bucket. Its outputs give
+// the bucket's name, region and endpoint, the access key ID, the secret's
+// ARN and the command that reads the secret (never the secret itself), the
+// topics and the storage class.
+func NewBucketStack(scope constructs.Construct, id *string, props *BucketStackProps) BucketStack {
+	if props == nil {
+		props = &BucketStackProps{}
+	}
+	if err := props.BackupBucket.Validate(); err != nil {
+		panic(err)
+	}
+	s := &bucketStack{}
+	awscdk.NewStack_Override(s, scope, id, &props.StackProps)
+	stack := s.Stack
+
+	// "BackupBucket" is the path of every live resource in the stack.
+	b := NewBackupBucket(stack, jsii.String("BackupBucket"), &props.BackupBucket)
+	s.backupBucket = b
+	tags := awscdk.Tags_Of(stack)
+	tags.Add(jsii.String(ProjectTag), jsii.String(ProjectName), nil)
+	tags.Add(jsii.String(BucketTag), props.BackupBucket.Name, nil)
+
+	region := *stack.Region()
+	output(stack, "BucketName", b.BucketName(), "The S3 bucket to enter on the NAS.")
+	output(stack, "BucketRegion", stack.Region(), "The bucket's region.")
+	output(stack, "BucketEndpoint", jsii.String("s3."+region+"."+*stack.UrlSuffix()),
+		"The S3 endpoint of that region, for apps that ask for one (HTTPS).")
+	output(stack, "StorageClass", jsii.String(string(b.StorageClass())),
+		"The archive class the lifecycle moves backups to; upload to S3 Standard and let the lifecycle move them.")
+	output(stack, "UserName", b.User().UserName(), "The IAM user the NAS signs in as.")
+	output(stack, "AccessKeyId", b.AccessKeyId(), "The access key ID to enter on the NAS (not secret).")
+	secretArn := b.Secret().SecretArn()
+	output(stack, "SecretArn", secretArn, "The Secrets Manager secret holding the access key and secret access key.")
+	output(stack, "GetSecretCommand", jsii.String("aws secretsmanager get-secret-value --region "+region+
+		" --secret-id "+*secretArn+" --query SecretString --output text"),
+		"Run this to read the secret access key; keep what it prints private.")
+	output(stack, "TopicArn", b.Topic().TopicArn(), "The SNS topic that gets one event per restored object, for machines.")
+	output(stack, "DigestTopicArn", b.DigestTopic().TopicArn(), "The SNS topic that e-mails at most hourly when restores complete.")
+	return s
+}
+
+func (s *bucketStack) BackupBucket() BackupBucket { return s.backupBucket }
