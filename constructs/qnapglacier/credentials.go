@@ -1,6 +1,8 @@
 package qnapglacier
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
@@ -86,4 +88,30 @@ func newCredentials(scope constructs.Construct, p credentialsProps) credentials 
 			"breaking the NAS; it is rotated on purpose by raising keySerial and entering the new key on the NAS.",
 	})
 	return c
+}
+
+// credentialProblems checks the props that [BackupUser] and [BackupBucket]
+// share: the user's name and path, the key serial and the e-mail
+// addresses. Values that are CDK tokens are not checked.
+func credentialProblems(userName, userPath *string, keySerial *float64, emails []string) []error {
+	var errs []error
+	if userName != nil && !isToken(userName) {
+		if err := ValidateUserName(*userName); err != nil {
+			errs = append(errs, fmt.Errorf("UserName: %w", err))
+		}
+	}
+	if userPath != nil && !isToken(userPath) {
+		if v := *userPath; len(v) > 512 || !userPathRe.MatchString(v) {
+			errs = append(errs, fmt.Errorf("UserPath %q: must be \"/\" or start and end with \"/\", at most 512 printable ASCII characters", v))
+		}
+	}
+	if keySerial != nil && !isTokenNumber(keySerial) {
+		if err := ValidateKeySerial(*keySerial); err != nil {
+			errs = append(errs, fmt.Errorf("KeySerial: %w", err))
+		}
+	}
+	for _, err := range notifyEmailProblems(emails) {
+		errs = append(errs, fmt.Errorf("NotifyEmails: %w", err))
+	}
+	return errs
 }

@@ -185,24 +185,7 @@ func (p *BackupUserProps) Validate() error {
 	} else if err := ValidateVaultName(*p.VaultName); err != nil && !isToken(p.VaultName) {
 		errs = append(errs, fmt.Errorf("VaultName: %w", err))
 	}
-	if p.UserName != nil && !isToken(p.UserName) {
-		if err := ValidateUserName(*p.UserName); err != nil {
-			errs = append(errs, fmt.Errorf("UserName: %w", err))
-		}
-	}
-	if p.UserPath != nil && !isToken(p.UserPath) {
-		if v := *p.UserPath; len(v) > 512 || !userPathRe.MatchString(v) {
-			errs = append(errs, fmt.Errorf("UserPath %q: must be \"/\" or start and end with \"/\", at most 512 printable ASCII characters", v))
-		}
-	}
-	if p.KeySerial != nil && !isTokenNumber(p.KeySerial) {
-		if err := ValidateKeySerial(*p.KeySerial); err != nil {
-			errs = append(errs, fmt.Errorf("KeySerial: %w", err))
-		}
-	}
-	for _, err := range notifyEmailProblems(p.NotifyEmails) {
-		errs = append(errs, fmt.Errorf("NotifyEmails: %w", err))
-	}
+	errs = append(errs, credentialProblems(p.UserName, p.UserPath, p.KeySerial, p.NotifyEmails)...)
 	if p.VaultMode != "" {
 		if err := ValidateVaultMode(string(p.VaultMode)); err != nil {
 			errs = append(errs, fmt.Errorf("VaultMode: %w", err))
