@@ -104,7 +104,10 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 
 	var topicArn *string
 	if b.topic = p.Topic; b.topic == nil {
-		b.topic, topicArn = newTopic(this, stack, p.VaultName)
+		var topic awssns.Topic
+		topic, topicArn = newTopic(this, topicDisplayName(*p.VaultName))
+		topic.AddToResourcePolicy(glacierPublishStatement(topicArn, stack.Account()))
+		b.topic = topic
 	} else {
 		topicArn = b.topic.TopicArn()
 		letGlacierPublish(this, b.topic, stack.Account())

@@ -349,6 +349,7 @@ func TestBucketWaitsForTheTopicPolicyThatLetsOnlyThisBucketPublish(t *testing.T)
 		"Sid": "AllowPublishThroughSSLOnly", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish",
 		"Resource": map[string]any{"Ref": topicID}, "Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
 	})
+	assert.Len(t, statements, 2, "S3 for this bucket is the only publisher: no Glacier statement on a bucket's topic")
 }
 
 func TestEmailsGetAnHourlyDigestNotOneMailPerObject(t *testing.T) {

@@ -34,10 +34,9 @@ const restoreDigestPeriodHours = 1
 //     the e-mails subscribe. A whole restore is two e-mails: "restores are
 //     completing" and "none in the last hour". Cost: one standard alarm.
 func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *BackupBucketProps, bucket awss3.Bucket, bucketName, bucketArn *string) (awssns.Topic, awscloudwatch.Alarm, awssns.Topic) {
-	// newTopic is shared with the vault path: it enforces TLS, and also
-	// lets Glacier publish on behalf of this account only, which is
-	// harmless here (only this account can point a vault at the topic).
-	topic, topicArn := newTopic(scope, stack, p.Name)
+	// newTopic is shared with the vault path: it enforces TLS. Only S3,
+	// for this bucket, may publish to it.
+	topic, topicArn := newTopic(scope, fitName("S3 restores ", *p.Name, "", maxDisplayNameLen))
 	topic.AddToResourcePolicy(awsiam.PolicyStatement_FromJson(map[string]any{
 		"Sid":       "AllowS3PublishFromTheBackupBucket",
 		"Effect":    "Allow",

@@ -39,22 +39,20 @@ func glacierPublishStatement(topicArn, account *string) awsiam.PolicyStatement {
 	})
 }
 
-// newTopic creates the vault's notification topic and returns it with its
-// ARN. It is not KMS-encrypted: no supported configuration is known for
-// Glacier publishing to such a topic, and the messages hold job IDs, not
-// data. Its policy denies publishing without TLS, and because any topic
-// policy replaces SNS's default one, it must itself let Glacier publish; it
-// does so only on behalf of this account.
-func newTopic(scope constructs.Construct, stack awscdk.Stack, vaultName *string) (awssns.Topic, *string) {
+// newTopic creates a vault's or a bucket's notification topic and returns
+// it with its ARN. It is not KMS-encrypted: no supported configuration is
+// known for Glacier publishing to such a topic, and the messages hold job
+// IDs and object keys, not data. Its policy denies publishing without TLS;
+// because any topic policy replaces SNS's default one, the caller must add
+// the one service that may publish (glacierPublishStatement for a vault).
+func newTopic(scope constructs.Construct, displayName string) (awssns.Topic, *string) {
 	// "Topic" is the construct ID of a live resource: changing it replaces
 	// the topic and drops its subscriptions.
 	topic := awssns.NewTopic(scope, jsii.String("Topic"), &awssns.TopicProps{
-		DisplayName: jsii.String(topicDisplayName(*vaultName)),
+		DisplayName: jsii.String(displayName),
 		EnforceSSL:  jsii.Bool(true),
 	})
-	arn := topic.TopicArn()
-	topic.AddToResourcePolicy(glacierPublishStatement(arn, stack.Account()))
-	return topic, arn
+	return topic, topic.TopicArn()
 }
 
 // letGlacierPublish makes sure a caller's topic lets Glacier publish for
