@@ -29,8 +29,10 @@ var assetHash = regexp.MustCompile(`[0-9a-f]{64}(\.zip|\.json)`)
 // and review the diff of testdata/golden like code.
 func TestGoldenTemplates(t *testing.T) {
 	for name, tpl := range map[string]func(*testing.T) assertions.Template{
-		"app-mode":   defaultTemplate,
-		"stack-mode": stackModeTemplate,
+		"app-mode":         defaultTemplate,
+		"stack-mode":       stackModeTemplate,
+		"bucket-default":   defaultBucketTemplate,
+		"bucket-protected": protectedBucketTemplate,
 	} {
 		t.Run(name, func(t *testing.T) {
 			doc := *tpl(t).ToJSON()

@@ -15,8 +15,10 @@ import (
 )
 
 // TestCdkNagAwsSolutionsFindsNothingUnsuppressed runs cdk-nag's
-// AwsSolutions pack over one app holding a vault stack in each mode, with
-// every optional part switched on. Every finding the package accepts is
+// AwsSolutions pack over one app holding a vault stack in each mode and
+// two bucket stacks (one environment-agnostic with a derived bucket name,
+// one with an account, a region and a given bucket name), with every
+// optional part switched on. Every finding the package accepts is
 // suppressed on its resource with a written reason; anything else fails
 // here.
 func TestCdkNagAwsSolutionsFindsNothingUnsuppressed(t *testing.T) {
@@ -34,6 +36,18 @@ func TestCdkNagAwsSolutionsFindsNothingUnsuppressed(t *testing.T) {
 			},
 		}))
 	}
+	bucket := qnapglacier.BackupBucketProps{
+		Name:                jsii.String(defaultBucket),
+		NotifyEmails:        []string{"owner@example.com"},
+		StorageClass:        qnapglacier.StorageClassDeepArchive,
+		ProtectArchivesDays: jsii.Number(180),
+	}
+	stacks = append(stacks, qnapglacier.NewBucketStack(app, jsii.String("Nag-bucket-agnostic"), &qnapglacier.BucketStackProps{BackupBucket: bucket}))
+	bucket.BucketName = jsii.String("my-nas-backups")
+	stacks = append(stacks, qnapglacier.NewBucketStack(app, jsii.String("Nag-bucket-placed"), &qnapglacier.BucketStackProps{
+		StackProps:   awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String("111122223333"), Region: jsii.String("eu-west-1")}},
+		BackupBucket: bucket,
+	}))
 	// One synth for the whole app: assertions.Annotations_FromStack would
 	// synthesize it again for each stack.
 	assembly := app.Synth(nil)
@@ -42,7 +56,7 @@ func TestCdkNagAwsSolutionsFindsNothingUnsuppressed(t *testing.T) {
 		for _, m := range *assembly.GetStackArtifact(stack.ArtifactId()).Messages() {
 			text := fmt.Sprint(m.Entry.Data)
 			if strings.HasPrefix(text, "AwsSolutions-") && m.Level != cxapi.SynthesisMessageLevel_INFO {
-				assert.Failf(t, "unsuppressed cdk-nag "+string(m.Level), "%s: %s", *m.Id, text)
+				assert.Failf(t, "unsuppressed cdk-nag "+string(m.Level), "%s: %s: %s", *stack.StackName(), *m.Id, text)
 			}
 		}
 	}
