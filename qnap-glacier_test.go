@@ -349,16 +349,23 @@ func TestEveryModePassesTheStrictCloudFormationValidator(t *testing.T) {
 	}
 }
 
-func TestVaultSettingsReachEachVaultsStack(t *testing.T) {
+// modesTemplates are the templates of two vaults: a in app mode, b in
+// stack mode with tags; both protected.
+func modesTemplates(t *testing.T) (a, b assertions.Template) {
 	all := templates(t, "modes", map[string]any{
 		"vaults":              "a,b",
 		"vaultMode":           `{"b":"stack"}`,
 		"vaultTags":           `{"b":{"owner":"me"}}`,
 		"protectArchivesDays": "30",
 	})
-	a, b := all[qnapglacier.StackName("a")], all[qnapglacier.StackName("b")]
+	a, b = all[qnapglacier.StackName("a")], all[qnapglacier.StackName("b")]
 	require.NotNil(t, a)
 	require.NotNil(t, b)
+	return a, b
+}
+
+func TestVaultSettingsReachEachVaultsStack(t *testing.T) {
+	a, b := modesTemplates(t)
 	cdktest.Assert(t, "a stays in app mode", func() {
 		a.HasOutput(jsii.String("VaultMode"), map[string]any{"Value": "app"})
 	})
@@ -385,15 +392,7 @@ func TestVaultSettingsReachEachVaultsStack(t *testing.T) {
 }
 
 func TestNextStepSaysHowToSwitchToExistingModeInCdkJSON(t *testing.T) {
-	all := templates(t, "modes", map[string]any{
-		"vaults":              "a,b",
-		"vaultMode":           `{"b":"stack"}`,
-		"vaultTags":           `{"b":{"owner":"me"}}`,
-		"protectArchivesDays": "30",
-	})
-	a, b := all[qnapglacier.StackName("a")], all[qnapglacier.StackName("b")]
-	require.NotNil(t, a)
-	require.NotNil(t, b)
+	a, b := modesTemplates(t)
 	outputs := *a.FindOutputs(jsii.String("NextStep"), nil)
 	require.Contains(t, outputs, "NextStep", "a vault in app mode gets a next step")
 	text, _ := (*outputs["NextStep"])["Value"].(string)
