@@ -198,6 +198,8 @@ func (p *BackupUserProps) Validate() error {
 	}
 	if err := ValidateVaultTags(p.VaultTags); err != nil {
 		errs = append(errs, fmt.Errorf("VaultTags: %w", err))
+	} else if err := watcherEnvProblem(p); err != nil {
+		errs = append(errs, fmt.Errorf("VaultTags: %w", err))
 	}
 	return errors.Join(errs...)
 }

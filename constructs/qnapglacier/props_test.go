@@ -230,3 +230,36 @@ func TestValidatePropsChecksTheVaultSettings(t *testing.T) {
 		`ProtectArchivesDays: -3: must be a whole number of days from 0 (off) to 36500`+"\n"+
 		`VaultTags: key "aws:x": must not start with "aws:", which AWS reserves`)
 }
+
+func TestRejectsTagsTheAppModeWatcherCannotCarry(t *testing.T) {
+	big := map[string]string{}
+	for i := range 10 {
+		big[fmt.Sprintf("%03d", i)+strings.Repeat("k", 125)] = strings.Repeat("v", 256)
+	}
+	cases := []struct {
+		name    string
+		props   qnapglacier.BackupUserProps
+		wantErr string
+	}{
+		{"rejects ten longest tags in app mode", qnapglacier.BackupUserProps{VaultName: jsii.String("Photos"), VaultTags: big},
+			"VaultTags: 3901 characters of tags as JSON: in app mode the watcher carries them"},
+		{"accepts them in existing mode, which carries no tags in a Lambda", qnapglacier.BackupUserProps{
+			VaultName: jsii.String("Photos"), VaultTags: big, VaultMode: qnapglacier.VaultModeExisting}, ""},
+		{"accepts a few tags with protection in app mode", qnapglacier.BackupUserProps{
+			VaultName: jsii.String(strings.Repeat("v", 255)), VaultTags: map[string]string{"owner": "me", "site": "home"},
+			ProtectArchivesDays: jsii.Number(90)}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.props.Validate()
+			if c.wantErr == "" {
+				assert.NoError(t, err)
+				return
+			}
+			if assert.Error(t, err) {
+				assert.Contains(t, err.Error(), c.wantErr)
+				assert.Regexp(t, `this vault can carry at most \d+ characters of tags`, err.Error())
+			}
+		})
+	}
+}

@@ -152,10 +152,15 @@ func vaultTags(p *BackupUserProps) map[string]string {
 // and a literal account in it is what CloudFormation's validator reports
 // as a hard-coded account ID (W9013).
 func protectionPolicy(vaultName string, protectDays float64) map[string]any {
-	vaultArn := awscdk.Fn_Join(jsii.String(""), &[]*string{
+	return protectionPolicyFor(awscdk.Fn_Join(jsii.String(""), &[]*string{
 		jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":glacier:"), awscdk.Aws_REGION(),
 		jsii.String(":"), awscdk.Aws_ACCOUNT_ID(), jsii.String(":vaults/" + vaultName),
-	})
+	}), protectDays)
+}
+
+// protectionPolicyFor is the protection policy for a vault ARN given as a
+// token or as text.
+func protectionPolicyFor(vaultArn any, protectDays float64) map[string]any {
 	return map[string]any{
 		"Version": "2012-10-17",
 		"Statement": []any{map[string]any{

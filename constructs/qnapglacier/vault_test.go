@@ -136,6 +136,13 @@ func TestAppModeWatchesForTheVaultTheNASCreates(t *testing.T) {
 
 	_, logs := cdktest.Only(t, tpl, "AWS::Logs::LogGroup")
 	assert.Equal(t, "Delete", logs["DeletionPolicy"], "cdk destroy leaves nothing running or stored")
+	_, invoke := cdktest.Only(t, tpl, "AWS::Lambda::EventInvokeConfig")
+	assert.Equal(t, 0.0, cdktest.Props(invoke)["MaximumRetryAttempts"], "the next hour's run is the retry: no message sent twice")
+
+	_, unprotected := cdktest.Only(t, defaultTemplate(t), "AWS::Lambda::Function")
+	plain := cdktest.Props(unprotected)["Environment"].(map[string]any)["Variables"].(map[string]any)
+	assert.NotContains(t, plain, "POLICY", "without protection the watcher sets no policy (and removes its own)")
+	assert.NotContains(t, plain, "PROTECT_DAYS")
 
 	_, policy := cdktest.Only(t, tpl, "AWS::IAM::Policy")
 	statements := cdktest.Props(policy)["PolicyDocument"].(map[string]any)["Statement"].([]any)
@@ -149,7 +156,8 @@ func TestAppModeWatchesForTheVaultTheNASCreates(t *testing.T) {
 	want := map[string]any{"logs:CreateLogStream": nil, "logs:PutLogEvents": nil, "sns:Publish": map[string]any{"Ref": topicID}}
 	for _, a := range []string{
 		"glacier:DescribeVault", "glacier:GetVaultNotifications", "glacier:SetVaultNotifications",
-		"glacier:ListTagsForVault", "glacier:AddTagsToVault", "glacier:GetVaultAccessPolicy", "glacier:SetVaultAccessPolicy",
+		"glacier:ListTagsForVault", "glacier:AddTagsToVault",
+		"glacier:GetVaultAccessPolicy", "glacier:SetVaultAccessPolicy", "glacier:DeleteVaultAccessPolicy",
 	} {
 		want[a] = vaultArn(defaultVault)
 	}

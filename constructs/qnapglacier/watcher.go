@@ -3,6 +3,8 @@ package qnapglacier
 import (
 	_ "embed"
 	"encoding/json"
+	"fmt"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
@@ -32,8 +34,52 @@ import (
 //go:embed watcher.js
 var watcherCode string
 
-// maxInlineCode is Lambda's limit on inline (ZipFile) Node.js code.
-const maxInlineCode = 4096
+// Lambda's limits on inline (ZipFile) Node.js code and on a function's
+// environment (keys and values together), both checked at deploy time.
+const (
+	maxInlineCode = 4096
+	maxLambdaEnv  = 4096
+)
+
+// maxTopicArnLen is the longest an SNS topic ARN gets: partition
+// (aws-us-gov), region (14) and account around a 256-character name.
+const maxTopicArnLen = len("arn:aws-us-gov:sns:ap-southeast-7:123456789012:") + 256
+
+// watcherEnvProblem reports when app mode's watcher could not carry the
+// vault's settings in its Lambda environment: a deploy would fail there,
+// so it is refused at synth. Values the stack fills in at deploy (the
+// topic ARN, the vault ARN in the policy) count at their longest.
+func watcherEnvProblem(p *BackupUserProps) error {
+	if p.VaultName == nil || isToken(p.VaultName) || (p.VaultMode != "" && p.VaultMode != VaultModeApp) {
+		return nil
+	}
+	env := watcherEnv(p, strings.Repeat("t", maxTopicArnLen), strings.Repeat("v", maxVaultArnLen-maxVaultNameLen+len(*p.VaultName)))
+	size := 0
+	for k, v := range env {
+		size += len(k) + len(v)
+	}
+	if size <= maxLambdaEnv {
+		return nil
+	}
+	tags, _ := json.Marshal(p.VaultTags)
+	return fmt.Errorf("%d characters of tags as JSON: in app mode the watcher carries them, with the vault name, topic and "+
+		"protection policy, in its Lambda function's environment, which AWS limits to %d characters; this vault can carry "+
+		"at most %d characters of tags: use fewer or shorter tags, or existing mode once the vault exists",
+		len(tags), maxLambdaEnv, len(tags)-(size-maxLambdaEnv))
+}
+
+// watcherEnv is the watcher's environment, with topicArn and the vault
+// ARN in the policy given as text.
+func watcherEnv(p *BackupUserProps, topicArn, vaultArn string) map[string]string {
+	tags, _ := json.Marshal(vaultTags(p))
+	env := map[string]string{"VAULT_NAME": *p.VaultName, "TOPIC_ARN": topicArn, "TAGS": string(tags)}
+	if p.ProtectArchivesDays != nil && *p.ProtectArchivesDays > 0 {
+		policy, _ := json.Marshal(protectionPolicyFor(vaultArn, *p.ProtectArchivesDays))
+		env["POLICY"] = string(policy)
+		env["PROTECT_DAYS"] = days(*p.ProtectArchivesDays)
+	}
+	return env
+}
 
 // WatcherSchedule is how often app mode's watcher looks at the vault: the
 // vault is wired at most this long after the NAS creates it.
@@ -46,6 +92,8 @@ var watcherActions = []string{
 	"glacier:GetVaultNotifications", "glacier:SetVaultNotifications",
 	"glacier:ListTagsForVault", "glacier:AddTagsToVault",
 	"glacier:GetVaultAccessPolicy", "glacier:SetVaultAccessPolicy",
+	// Only for the stack's own protection policy, once protection is off.
+	"glacier:DeleteVaultAccessPolicy",
 }
 
 // watchVault adds the watcher under scope. Its construct IDs ("Watcher"
@@ -95,11 +143,13 @@ func watchVault(scope constructs.Construct, p *BackupUserProps, vaultArn, topicA
 		MemorySize:  jsii.Number(128),
 		Timeout:     awscdk.Duration_Seconds(jsii.Number(60)),
 		Environment: &env,
+		// The next hour's run is the retry; a run that failed after setting
+		// something would otherwise send its message up to three times.
+		RetryAttempts: jsii.Number(0),
 	})
 	awsevents.NewRule(this, jsii.String("Schedule"), &awsevents.RuleProps{
 		Description: jsii.String("Checks Glacier vault " + *p.VaultName + " every hour"),
 		Schedule:    awsevents.Schedule_Expression(jsii.String(WatcherSchedule)),
-		// The next hour's run is the retry.
 		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
 			RetryAttempts: jsii.Number(0),
 		})},

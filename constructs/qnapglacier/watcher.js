@@ -22,10 +22,18 @@ async function get(name) {
   }
 }
 
-// Policies compare as data: key order and spacing do not matter.
-const canon = (x) => Array.isArray(x) ? x.map(canon)
-  : x && typeof x == 'object' ? Object.keys(x).sort().reduce((o, k) => (o[k] = canon(x[k]), o), {}) : x;
+// Policies compare as data: key order, spacing, a one-item list for its
+// item, a number for its text, and "*" for {"AWS": "*"} do not matter, in
+// case Glacier hands the policy back in another form than it was given.
+const canon = (x) => Array.isArray(x) ? (x.length == 1 ? canon(x[0]) : x.map(canon))
+  : typeof x == 'number' ? String(x)
+  : x && typeof x == 'object' ? (JSON.stringify(x) == '{"AWS":"*"}' ? '*'
+    : Object.keys(x).sort().reduce((o, k) => (o[k] = canon(x[k]), o), {})) : x;
 const same = (a, b) => JSON.stringify(canon(JSON.parse(a))) == JSON.stringify(canon(JSON.parse(b)));
+// The stack's own protection policy, recognized when protection is turned
+// off so that it can be removed (and only then: a policy of the owner's
+// own stays).
+const OURS = /"Sid":"DenyDeletingArchivesYoungerThan\d+Days"/;
 
 exports.handler = async () => {
   if (!(await get('DescribeVault'))) {
@@ -44,16 +52,17 @@ exports.handler = async () => {
     await call('AddTagsToVault', { Tags: want });
     changed.push('tags');
   }
-  if (E.POLICY) {
-    const p = (((await get('GetVaultAccessPolicy')) || {}).policy || {}).Policy;
-    if (!p || !same(p, E.POLICY)) {
-      await call('SetVaultAccessPolicy', { policy: { Policy: E.POLICY } });
-      changed.push('protection');
-    }
+  const p = (((await get('GetVaultAccessPolicy')) || {}).policy || {}).Policy;
+  if (E.POLICY && (!p || !same(p, E.POLICY))) {
+    await call('SetVaultAccessPolicy', { policy: { Policy: E.POLICY } });
+    changed.push('protection');
+  } else if (!E.POLICY && p && OURS.test(JSON.stringify(JSON.parse(p)))) {
+    await call('DeleteVaultAccessPolicy');
+    changed.push('protection removed');
   }
   if (changed.length) {
     let m = 'Vault ' + v.vaultName + ' now sends its retrieval notifications (' + EVENTS.join(', ') + ') here';
-    if (E.PROTECT_DAYS) m += '; archives younger than ' + E.PROTECT_DAYS + ' days cannot be deleted';
+    m += E.PROTECT_DAYS ? '; archives younger than ' + E.PROTECT_DAYS + ' days cannot be deleted' : '; its archives are not protected from deletion';
     m += '.\n\nqnap-glacier applied: ' + changed.join(', ') + '. It checks the vault every hour and puts back what is changed by hand.';
     await new SNSClient({}).send(new PublishCommand({ TopicArn: E.TOPIC_ARN, Subject: ('Glacier vault ' + v.vaultName).slice(0, 90) + ' is wired', Message: m }));
   }

@@ -26,6 +26,7 @@ func TestMain(m *testing.M) { cdktest.Main(m, &fixtures, "contract") }
 
 const (
 	appVault      = "App-Vault"
+	plainVault    = "Plain-Vault" // app mode, no protection
 	existingVault = "Existing-Vault"
 	stackVault    = "Stack-Vault"
 	region        = "eu-west-1"
@@ -53,10 +54,10 @@ func assembly(t *testing.T, s settings) string {
 		ctx := cdktest.CdkJSONContext(t, "../../cdk.json")
 		tags, _ := json.Marshal(s.tags)
 		maps.Copy(ctx, map[string]any{
-			"vaults":              appVault + "," + existingVault + "," + stackVault,
+			"vaults":              appVault + "," + plainVault + "," + existingVault + "," + stackVault,
 			"vaultMode":           fmt.Sprintf(`{%q:"existing",%q:"stack"}`, existingVault, stackVault),
 			"vaultTags":           string(tags),
-			"protectArchivesDays": fmt.Sprint(s.days),
+			"protectArchivesDays": fmt.Sprintf(`{%q:%d,%q:%d,%q:%d}`, appVault, s.days, existingVault, s.days, stackVault, s.days),
 			"notifyEmails":        "owner@example.com",
 		})
 		a, err := app.New(&awscdk.AppProps{
@@ -154,7 +155,7 @@ func (d *deployment) properties(st *contract.Stack, cr contract.CustomResource, 
 }
 
 func vaultOf(st *contract.Stack) string {
-	for _, v := range []string{appVault, existingVault, stackVault} {
+	for _, v := range []string{appVault, plainVault, existingVault, stackVault} {
 		if qnapglacier.StackName(v) == st.Name {
 			return v
 		}

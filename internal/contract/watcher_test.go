@@ -25,8 +25,8 @@ type watcher struct {
 	tags          map[string]any
 }
 
-func newWatcher(t *testing.T) *watcher {
-	st := stack(t, first, appVault)
+func newWatcher(t *testing.T, vault string) *watcher {
+	st := stack(t, first, vault)
 	var fn map[string]any
 	for _, r := range st.Resources {
 		if r["Type"] == "AWS::Lambda::Function" {
@@ -52,7 +52,7 @@ func newWatcher(t *testing.T) *watcher {
 		environ = append(environ, k+"="+v.(string))
 	}
 	w.topic = vars.(map[string]any)["TOPIC_ARN"].(string)
-	w.policy = vars.(map[string]any)["POLICY"].(string)
+	w.policy, _ = vars.(map[string]any)["POLICY"].(string)
 	require.NoError(t, json.Unmarshal([]byte(vars.(map[string]any)["TAGS"].(string)), &w.tags))
 
 	w.handler, err = contract.StartHandler(dir, fn["Handler"].(string), environ)
@@ -78,13 +78,20 @@ func (w *watcher) tick(t *testing.T) (changed []string, glacier, sns []contract.
 
 const vaultPath = "/-/vaults/" + appVault
 
+func pathOf(vault string) string { return "/-/vaults/" + vault }
+
 // vaultExists makes the fake Glacier hold the vault with the settings
 // given (nil: not set).
 func (w *watcher) vaultExists(notifications, tags map[string]any, policy string) {
+	w.vaultNamedExists(appVault, notifications, tags, policy)
+}
+
+func (w *watcher) vaultNamedExists(vault string, notifications, tags map[string]any, policy string) {
+	vaultPath := pathOf(vault)
 	w.glacier.Heal()
 	w.glacier.Answer("GET", vaultPath, 200, map[string]any{
-		"VaultARN":  "arn:aws:glacier:" + region + ":" + account + ":vaults/" + appVault,
-		"VaultName": appVault, "CreationDate": "2026-11-27T19:00:00.000Z", "NumberOfArchives": 0, "SizeInBytes": 0,
+		"VaultARN":  "arn:aws:glacier:" + region + ":" + account + ":vaults/" + vault,
+		"VaultName": vault, "CreationDate": "2026-11-27T19:00:00.000Z", "NumberOfArchives": 0, "SizeInBytes": 0,
 	})
 	if notifications == nil {
 		w.glacier.Fail("GET", vaultPath+"/notification-configuration", 404, "ResourceNotFoundException", "No notification configuration is set for vault")
@@ -111,7 +118,7 @@ var reads = []call{
 }
 
 func TestTheWatcherWiresTheVaultOnceTheNASCreatesItAndPutsBackChanges(t *testing.T) {
-	w := newWatcher(t)
+	w := newWatcher(t, appVault)
 	st := stack(t, first, appVault)
 
 	// The NAS has not created the vault yet: one look, nothing else, no noise.
@@ -157,6 +164,22 @@ func TestTheWatcherWiresTheVaultOnceTheNASCreatesItAndPutsBackChanges(t *testing
 	checkRequests(t, "already configured", reads, glacier)
 	assert.Empty(t, sns, "already configured: no message")
 
+	// Glacier may hand the policy back in another form: "*" as
+	// {"AWS": "*"}, a one-item list, a number for the day count. That is
+	// no change, and no message every hour.
+	var variant map[string]any
+	require.NoError(t, json.Unmarshal([]byte(w.policy), &variant))
+	stmt := variant["Statement"].([]any)[0].(map[string]any)
+	stmt["Principal"] = map[string]any{"AWS": "*"}
+	stmt["Action"] = []any{stmt["Action"]}
+	stmt["Condition"] = map[string]any{"NumericLessThan": map[string]any{"glacier:ArchiveAgeInDays": 90}}
+	rewritten, _ := json.Marshal(variant)
+	w.vaultExists(w.wired(), tags, string(rewritten))
+	changed, glacier, sns = w.tick(t)
+	assert.Empty(t, changed, "policy in another form")
+	checkRequests(t, "policy in another form", reads, glacier)
+	assert.Empty(t, sns, "policy in another form: no message")
+
 	// Someone removed the notifications by hand: they are put back, and
 	// the owner hears of it.
 	w.vaultExists(nil, tags, w.policy)
@@ -166,4 +189,35 @@ func TestTheWatcherWiresTheVaultOnceTheNASCreatesItAndPutsBackChanges(t *testing
 		reads[0], reads[1], want(st, appVault, "Custom::GlacierVaultNotifications", "Create", first)[0], reads[2], reads[3],
 	}, glacier)
 	assert.Len(t, sns, 1, "removed by hand: one message")
+}
+
+// With protection turned off, the watcher removes the protection policy it
+// set earlier, and leaves a policy of the owner's own alone.
+func TestTheWatcherRemovesItsOwnProtectionOnceItIsTurnedOff(t *testing.T) {
+	w := newWatcher(t, plainVault)
+	require.Empty(t, w.policy, "Plain-Vault has no protection")
+	ours := protection(plainVault, 90)
+	oursJSON, _ := json.Marshal(ours)
+	tags := map[string]any{}
+	maps.Copy(tags, w.tags)
+	w.vaultNamedExists(plainVault, w.wired(), tags, string(oursJSON))
+	changed, glacier, sns := w.tick(t)
+	assert.Equal(t, []string{"protection removed"}, changed)
+	p := pathOf(plainVault)
+	checkRequests(t, "protection turned off", []call{
+		{method: "GET", path: p}, {method: "GET", path: p + "/notification-configuration"}, {method: "GET", path: p + "/tags"},
+		{method: "GET", path: p + "/access-policy"}, {method: "DELETE", path: p + "/access-policy"},
+	}, glacier)
+	if assert.Len(t, sns, 1) {
+		form, err := url.ParseQuery(string(sns[0].Body))
+		require.NoError(t, err)
+		assert.Contains(t, form.Get("Message"), "its archives are not protected from deletion")
+	}
+
+	owners := `{"Version":"2012-10-17","Statement":[{"Sid":"OwnersRule","Effect":"Deny","Principal":"*","Action":"glacier:DeleteVault","Resource":"*"}]}`
+	w.vaultNamedExists(plainVault, w.wired(), tags, owners)
+	changed, glacier, sns = w.tick(t)
+	assert.Empty(t, changed, "an owner's own policy stays")
+	assert.Len(t, glacier, 4, "only reads")
+	assert.Empty(t, sns)
 }
