@@ -87,10 +87,13 @@ type BackupUserProps struct {
 	// Default: [VaultModeApp].
 	VaultMode VaultMode
 
-	// VaultTags are tags the stack puts on the vault (in the existing and
-	// stack modes), on top of the project and vault tags. Keys: 1 to 128
+	// VaultTags are tags the stack puts on the vault (at deploy time in the
+	// existing and stack modes; in app mode the watcher does, once the
+	// vault exists), on top of the project and vault tags. Keys: 1 to 128
 	// characters, not starting with "aws:"; values: up to 256 characters;
-	// letters, digits, spaces and _ . : / = + - @. At most 48.
+	// letters, digits, spaces and _ . : / = + - @. At most 48; in app mode
+	// together no longer than the watcher's 4 KB Lambda environment allows
+	// (about 3,700 characters as JSON; Validate says).
 	//
 	// Default: only the project and vault tags.
 	VaultTags map[string]string
@@ -98,9 +101,11 @@ type BackupUserProps struct {
 	// ProtectArchivesDays guards backups against a stolen key or ransomware
 	// on the NAS: when above 0, nobody may delete an archive younger than
 	// this many days. The user's own policy allows DeleteArchive only for
-	// older archives (in every mode), and in the existing and stack modes a
-	// vault access policy denies it to every principal. A whole number from
-	// 0 to 36500.
+	// older archives (in every mode), and a vault access policy denies it to
+	// every principal (set at deploy time in the existing and stack modes,
+	// by the watcher once the vault exists in app mode; lowering or turning
+	// protection off changes or removes it the same way). A whole number
+	// from 0 to 36500.
 	//
 	// Default: 0 (off), as in the reference policy.
 	ProtectArchivesDays *float64
@@ -111,8 +116,11 @@ type VaultMode string
 
 const (
 	// VaultModeApp leaves the vault to the backup app, as the QNAP app
-	// insists: the stack creates no vault and configures none. Once the app
-	// has created the vault, deploy again with VaultModeExisting.
+	// insists: the stack creates no vault and configures none at deploy
+	// time. Instead a watcher (an hourly Lambda function) waits for the app
+	// to create the vault, then sets its notifications, tags and protection,
+	// puts them back when they are changed by hand, and tells the topic
+	// when it changed something. No second deploy is needed.
 	VaultModeApp VaultMode = "app"
 	// VaultModeExisting configures a vault that already exists: its
 	// notifications, its tags and the archive protection policy.

@@ -63,7 +63,8 @@ type vaultStack struct {
 //
 // It tags every resource in the stack with [ProjectTag] = [ProjectName]
 // and [VaultTag] = the vault name (and the BackupUser puts the same tags on
-// the vault in the existing and stack modes).
+// the vault: at deploy time in the existing and stack modes, through its
+// watcher in app mode).
 //
 // It panics on bad props, with every problem, one per line, each line
 // starting with the stack's path; props.BackupUser.Validate() returns the

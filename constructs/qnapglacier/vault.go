@@ -47,7 +47,7 @@ type vaultCall struct {
 }
 
 // configureVault creates the custom resources that create (in stack mode)
-// and configure the vault (existing and stack modes): notifications to
+// and configure the vault at deploy time (existing and stack modes): notifications to
 // topicArn, tags, and the archive protection policy. In app mode, where
 // the NAS creates the vault later, it adds the watcher that configures the
 // vault once it exists (watcher.go). It returns the construct holding
