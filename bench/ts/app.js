@@ -17,7 +17,8 @@ const path = require('path');
 
 const WATCHER_CODE = fs.readFileSync(path.join(__dirname, '../../constructs/qnapglacier/watcher.js'), 'utf8');
 const WATCHER_ACTIONS = ['glacier:DescribeVault', 'glacier:GetVaultNotifications', 'glacier:SetVaultNotifications',
-  'glacier:ListTagsForVault', 'glacier:AddTagsToVault', 'glacier:GetVaultAccessPolicy', 'glacier:SetVaultAccessPolicy'];
+  'glacier:ListTagsForVault', 'glacier:AddTagsToVault', 'glacier:GetVaultAccessPolicy', 'glacier:SetVaultAccessPolicy',
+  'glacier:DeleteVaultAccessPolicy'];
 
 const GLOBAL = ['glacier:ListVaults', 'glacier:GetDataRetrievalPolicy'];
 const VAULT = ['glacier:UploadMultipartPart', 'glacier:UploadArchive', 'glacier:ListTagsForVault', 'glacier:ListParts',
@@ -76,7 +77,7 @@ class BackupUser extends cdk.Stack {
     const fn = new lambda.Function(w, 'Function', {
       description: fit('qnap-glacier: wires Glacier vault ', vault, ' once the NAS has created it', 256),
       runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline(WATCHER_CODE),
-      role: wrole, logGroup: wlogs, memorySize: 128, timeout: cdk.Duration.seconds(60),
+      role: wrole, logGroup: wlogs, memorySize: 128, timeout: cdk.Duration.seconds(60), retryAttempts: 0,
       environment: { VAULT_NAME: vault, TOPIC_ARN: topic.topicArn, TAGS: JSON.stringify({ project: 'qnap-glacier', 'qnap-glacier:vault': vault }) },
     });
     new events.Rule(w, 'Schedule', {
