@@ -246,6 +246,9 @@ func newBucket(scope constructs.Construct, p *BackupBucketProps, name *string, u
 		Actions:    jsii.Strings(bucketDeniedActions...),
 		Resources:  &[]*string{bucket.BucketArn(), bucket.ArnForObjects(jsii.String("*"))},
 	}))
+	for _, st := range bucketRetentionDenials(user.UserArn(), bucket.ArnForObjects(jsii.String("*")), *p.ProtectArchivesDays) {
+		bucket.AddToResourcePolicy(st)
+	}
 	suppressNag(bucket, nagSuppression{
 		id: "AwsSolutions-S1",
 		reason: "Server access logs would need a second bucket, cost money, and record only the NAS's own requests; " +

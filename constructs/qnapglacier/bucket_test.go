@@ -271,6 +271,48 @@ func TestBucketUserCanNeverDestroyBackupsOrUnprotectTheBucket(t *testing.T) {
 	assert.ElementsMatch(t, qnapglacier.BucketUserDeniedActions(), denied)
 }
 
+// bucketPolicyStatement returns the bucket policy's statement sid.
+func bucketPolicyStatement(t *testing.T, tpl assertions.Template, sid string) map[string]any {
+	t.Helper()
+	_, policy := cdktest.Only(t, tpl, "AWS::S3::BucketPolicy")
+	for _, s := range cdktest.Props(policy)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+		if st := s.(map[string]any); st["Sid"] == sid {
+			return st
+		}
+	}
+	t.Fatalf("the bucket policy has no statement %s", sid)
+	return nil
+}
+
+func TestBucketUserCanNeverLockBackupsInComplianceModeOrPastTheProtectionPeriod(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		tpl         assertions.Template
+		protectDays float64
+	}{
+		{"protection off: no retention at all", defaultBucketTemplate(t), 0},
+		{"protection on: governance up to protectArchivesDays", protectedBucketTemplate(t), 365},
+	} {
+		userID, _ := cdktest.Only(t, c.tpl, "AWS::IAM::User")
+		bucketID, _ := theBucket(t, c.tpl)
+		want := func(condition map[string]any) map[string]any {
+			return map[string]any{
+				"Effect":    "Deny",
+				"Principal": map[string]any{"AWS": map[string]any{"Fn::GetAtt": []any{userID, "Arn"}}},
+				"Action":    []any{"s3:PutObject", "s3:PutObjectRetention"},
+				"Resource":  join(map[string]any{"Fn::GetAtt": []any{bucketID, "Arn"}}, "/*"),
+				"Condition": condition,
+			}
+		}
+		compliance := bucketPolicyStatement(t, c.tpl, "DenyTheBackupUserComplianceRetention")
+		delete(compliance, "Sid")
+		assert.Equal(t, want(map[string]any{"StringEquals": map[string]any{"s3:object-lock-mode": "COMPLIANCE"}}), compliance, c.name)
+		longer := bucketPolicyStatement(t, c.tpl, "DenyTheBackupUserRetentionBeyondProtectArchivesDays")
+		delete(longer, "Sid")
+		assert.Equal(t, want(map[string]any{"NumericGreaterThan": map[string]any{"s3:object-lock-remaining-retention-days": c.protectDays}}), longer, c.name)
+	}
+}
+
 func TestBucketUserPolicyIsNamedPathedAndAttached(t *testing.T) {
 	tpl := defaultBucketTemplate(t)
 	userID, _ := cdktest.Only(t, tpl, "AWS::IAM::User")
