@@ -249,6 +249,10 @@ func newBucket(scope constructs.Construct, p *BackupBucketProps, name *string, u
 	for _, st := range bucketRetentionDenials(user.UserArn(), bucket.ArnForObjects(jsii.String("*")), *p.ProtectArchivesDays) {
 		bucket.AddToResourcePolicy(st)
 	}
+	// The retained bucket keeps its TLS-only and deny statements after
+	// cdk destroy: without them the backups would lie in a bucket that
+	// takes plain HTTP and lets a stolen key do what the stack forbade.
+	bucket.Policy().ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
 	suppressNag(bucket, nagSuppression{
 		id: "AwsSolutions-S1",
 		reason: "Server access logs would need a second bucket, cost money, and record only the NAS's own requests; " +

@@ -108,6 +108,14 @@ func TestBucketPolicyRefusesRequestsWithoutTLS(t *testing.T) {
 	})
 }
 
+func TestBucketPolicyIsRetainedWithTheBucket(t *testing.T) {
+	for name, tpl := range map[string]assertions.Template{"default": defaultBucketTemplate(t), "protected": protectedBucketTemplate(t)} {
+		_, policy := cdktest.Only(t, tpl, "AWS::S3::BucketPolicy")
+		assert.Equal(t, "Retain", policy["DeletionPolicy"], "%s: the kept bucket keeps its TLS-only and deny statements", name)
+		assert.Equal(t, "Retain", policy["UpdateReplacePolicy"], name)
+	}
+}
+
 func TestBucketNameIsDerivedFromNameAccountAndRegion(t *testing.T) {
 	_, bucket := theBucket(t, defaultBucketTemplate(t))
 	assert.Equal(t, join(defaultBucket+"-", refAccount, "-", refRegion), cdktest.Props(bucket)["BucketName"],
