@@ -90,8 +90,9 @@ const maxNamePartOfBucket = 63 - 1 - 12 - 1 - 16
 // DefaultBucketName is the bucket name used when none is given:
 // "<name>-<account>-<region>" with the stack's account and region. Bucket
 // names are global across every AWS account; the account and region make
-// the name this account's own, and let the same target be deployed to
-// several regions. A name longer than 33 characters is cut and a hash of
+// the name this account's own. (They do not let one target be deployed to
+// two regions of an account: its IAM user and policy names are
+// account-wide.) A name longer than 33 characters is cut and a hash of
 // the whole name added, so the result always fits S3's 63 characters. The
 // same cut applies whether or not account and region are known at synth, so
 // deploying with or without a CLI profile never renames (and so replaces)
