@@ -107,7 +107,11 @@ func DefaultBucketName(name string, stack awscdk.Stack) *string {
 
 // NewBackupBucket creates the backup bucket, the IAM user scoped to it, its
 // access key and secret, the restore topic and the e-mail digest. It panics
-// with every problem in props (see [BackupBucketProps.Validate]).
+// with every problem in props, one per line, each line starting with the
+// new construct's path (for example "MyStack/Photos: Name: ...");
+// [BackupBucketProps.Validate] returns the same problems as an error. It
+// also panics when another BackupUser or BackupBucket in the stack has
+// taken its IAM user or policy name (IAM ignores letter case).
 //
 // The child construct IDs ("User", "Policy", "AccessKey", "Secret",
 // "Bucket", "Topic", "RestoreAlarm", "Digest") are part of the API:
@@ -115,9 +119,12 @@ func DefaultBucketName(name string, stack awscdk.Stack) *string {
 // empty bucket (the old one is retained).
 func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucketProps) BackupBucket {
 	if err := props.Validate(); err != nil {
-		panic(err)
+		panic(propsError(scope, id, err))
 	}
 	p := props.withDefaults()
+	if err := claimNames(scope, *scope.Node().Path()+"/"+*id, *p.UserName, BucketPolicyName(*p.Name), "Name"); err != nil {
+		panic(err)
+	}
 	b := &backupBucket{storageClass: p.StorageClass}
 	constructs.NewConstruct_Override(b, scope, id)
 	this := b.Construct
@@ -151,6 +158,7 @@ func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucket
 			appliesTo: []string{"Resource::*", nagResource(stack, objectsArn)},
 		}},
 		secretDescription: "Access key of the S3 backup user for bucket target " + *p.Name,
+		secretKey:         p.SecretEncryptionKey,
 	})
 
 	b.bucket = newBucket(this, &p, b.bucketName, b.creds.user)
