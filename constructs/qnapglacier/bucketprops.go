@@ -81,7 +81,11 @@ type BackupBucketProps struct {
 	// on the NAS: when above 0, every new object version is locked by S3
 	// Object Lock (governance mode) for this many days, and nobody without
 	// s3:BypassGovernanceRetention (the NAS user never has it) can delete it
-	// or shorten its lock. A whole number from 0 to 36500.
+	// or shorten its lock. It is also the longest retention the NAS user
+	// may set itself (governance mode only; with 0, none): the bucket
+	// policy denies it compliance mode and anything longer, so a stolen key
+	// cannot lock backups against their owner. A whole number from 0 to
+	// 36500.
 	//
 	// Default: 0 (no default retention; Object Lock is still enabled on the
 	// bucket so that protection can be switched on later).
