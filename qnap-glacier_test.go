@@ -224,6 +224,13 @@ func TestBadContextEndsInClearErrorsAndWritesNothing(t *testing.T) {
 			"buckets": `{"photos":{"keepDeletedDays":30,"protectArchivesDays":90}}`,
 		},
 			[]string{`qnap-glacier: error: context "buckets": bucket "photos": "keepDeletedDays" 30 is shorter than "protectArchivesDays" 90: a deleted version stays locked for "protectArchivesDays", so keep deleted versions at least that long`}},
+		{"rejects a vault and a bucket given as null, naming them", map[string]any{
+			"vaults": map[string]any{"A": nil, "B": map[string]any{}}, "buckets": map[string]any{"photos": nil},
+		},
+			[]string{
+				`qnap-glacier: error: context "vaults": vault "A": null is not an object of settings: give {} or settings such as {"vaultMode": "existing"}`,
+				`qnap-glacier: error: context "buckets": bucket "photos": null is not an object of settings: give {} or settings such as {"storageClass": "DEEP_ARCHIVE"}`,
+			}},
 		{"rejects vault names that differ only in case", map[string]any{"vaults": "Photos,photos"},
 			[]string{`qnap-glacier: error: context "vaults": "Photos" and "photos" differ only in letter case: IAM user and policy names ignore case, so their users would collide; rename one`}},
 	}
@@ -270,6 +277,25 @@ qnap-glacier: error: context "vaults": vault "Family-Photos": unknown setting "p
 	entries, err := os.ReadDir(out)
 	require.NoError(t, err)
 	assert.Empty(t, entries, "no template or assembly is written")
+}
+
+// TestNullInTheCLIsContextIsNamed runs the app as the CDK CLI does with
+// cdk.json's objects in CDK_CONTEXT_JSON: a vault or bucket given as null
+// is named, not lost on its way through jsii.
+func TestNullInTheCLIsContextIsNamed(t *testing.T) {
+	out := t.TempDir()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), asAppEnv+"=1", "CDK_OUTDIR="+out,
+		`CDK_CONTEXT_JSON={"vaults":{"A":null},"buckets":{"photos":null,"music":{}}}`)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, stderr.String())
+	assert.Equal(t, 1, exit.ExitCode())
+	assert.Equal(t, `qnap-glacier: error: context "vaults": vault "A": null is not an object of settings: give {} or settings such as {"vaultMode": "existing"}
+qnap-glacier: error: context "buckets": bucket "photos": null is not an object of settings: give {} or settings such as {"storageClass": "DEEP_ARCHIVE"}
+`, stderr.String())
 }
 
 func TestShippedCdkJSONHoldsNoSettingsOfTheOwner(t *testing.T) {

@@ -85,3 +85,55 @@ func TestReadmeListsEveryActionOfTheBucketUser(t *testing.T) {
 		assert.Equal(t, want, listed[w], "the README's actions on %s", w)
 	}
 }
+
+// readmeSection returns the README's section under heading (a full
+// heading line such as "### How names are derived"), up to the next
+// heading of any level, with its whitespace collapsed when flat is true.
+func readmeSection(t *testing.T, heading string, flat bool) string {
+	t.Helper()
+	text := readme(t)
+	start := strings.Index(text, "\n"+heading+"\n")
+	require.GreaterOrEqual(t, start, 0, "README has %q", heading)
+	body := text[start+len(heading)+2:]
+	if end := regexp.MustCompile("(?m)^#{1,6} ").FindStringIndex(body); end != nil {
+		body = body[:end[0]]
+	}
+	if flat {
+		return strings.Join(strings.Fields(body), " ")
+	}
+	return body
+}
+
+func TestReadmeNamesTableIsOneTableWithTheBucketRows(t *testing.T) {
+	// A blank line ends a Markdown table: rows after it render as text.
+	tables := regexp.MustCompile(`(?m)(^\|.*\|\n)+`).FindAllString(readmeSection(t, "### How names are derived", false), -1)
+	require.Len(t, tables, 1, "one table")
+	assert.Contains(t, tables[0], "| bucket |")
+	assert.Contains(t, tables[0], "| bucket user and policy |")
+}
+
+func TestReadmeGivesEachRegionItsOwnBucketTarget(t *testing.T) {
+	names := readmeSection(t, "### How names are derived", true)
+	assert.NotContains(t, names, "let the same bucket name be deployed to several regions",
+		"the user and policy names are account-wide: a second region fails at deploy")
+	assert.Contains(t, names, "Use one target name per account, and give each region a target of its own")
+}
+
+func TestReadmeSaysWhatATornDownBucketLeavesAndHowToDeployAgain(t *testing.T) {
+	walk := readmeSection(t, "### Walkthrough: a bucket for HBS 3 or Hyper Backup", true)
+	for _, want := range []string{"keeps the bucket, its bucket policy and every backup in it", "Deploying the same bucket target again after a destroy fails", "new `bucketName`", "`npx cdk import`"} {
+		assert.Contains(t, walk, want)
+	}
+}
+
+func TestReadmeBucketProtectionSaysWhatTheUserAndHBS3MayLock(t *testing.T) {
+	protect := readmeSection(t, "### Protecting backups in a bucket", true)
+	for _, want := range []string{
+		"**compliance-mode** retention", "**longer than `protectArchivesDays`**",
+		"HBS 3's own Object Lock option can still set or lengthen a governance-mode retention of up to `protectArchivesDays` days",
+		"can add delete markers and new versions at worst",
+		"`Content-MD5`", "`InvalidRequest`",
+	} {
+		assert.Contains(t, protect, want)
+	}
+}

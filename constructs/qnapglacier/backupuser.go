@@ -67,7 +67,7 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		panic(propsError(scope, id, err))
 	}
 	p := props.withDefaults()
-	if err := claimNames(scope, *scope.Node().Path()+"/"+*id, *p.UserName, PolicyName(*p.VaultName)); err != nil {
+	if err := claimNames(scope, *scope.Node().Path()+"/"+*id, *p.UserName, PolicyName(*p.VaultName), "VaultName"); err != nil {
 		panic(err)
 	}
 	// The struct itself is registered with jsii, so a BackupUser can be

@@ -90,8 +90,9 @@ const maxNamePartOfBucket = 63 - 1 - 12 - 1 - 16
 // DefaultBucketName is the bucket name used when none is given:
 // "<name>-<account>-<region>" with the stack's account and region. Bucket
 // names are global across every AWS account; the account and region make
-// the name this account's own, and let the same target be deployed to
-// several regions. A name longer than 33 characters is cut and a hash of
+// the name this account's own. (They do not let one target be deployed to
+// two regions of an account: its IAM user and policy names are
+// account-wide.) A name longer than 33 characters is cut and a hash of
 // the whole name added, so the result always fits S3's 63 characters. The
 // same cut applies whether or not account and region are known at synth, so
 // deploying with or without a CLI profile never renames (and so replaces)
@@ -106,7 +107,11 @@ func DefaultBucketName(name string, stack awscdk.Stack) *string {
 
 // NewBackupBucket creates the backup bucket, the IAM user scoped to it, its
 // access key and secret, the restore topic and the e-mail digest. It panics
-// with every problem in props (see [BackupBucketProps.Validate]).
+// with every problem in props, one per line, each line starting with the
+// new construct's path (for example "MyStack/Photos: Name: ...");
+// [BackupBucketProps.Validate] returns the same problems as an error. It
+// also panics when another BackupUser or BackupBucket in the stack has
+// taken its IAM user or policy name (IAM ignores letter case).
 //
 // The child construct IDs ("User", "Policy", "AccessKey", "Secret",
 // "Bucket", "Topic", "RestoreAlarm", "Digest") are part of the API:
@@ -114,9 +119,12 @@ func DefaultBucketName(name string, stack awscdk.Stack) *string {
 // empty bucket (the old one is retained).
 func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucketProps) BackupBucket {
 	if err := props.Validate(); err != nil {
-		panic(err)
+		panic(propsError(scope, id, err))
 	}
 	p := props.withDefaults()
+	if err := claimNames(scope, *scope.Node().Path()+"/"+*id, *p.UserName, BucketPolicyName(*p.Name), "Name"); err != nil {
+		panic(err)
+	}
 	b := &backupBucket{storageClass: p.StorageClass}
 	constructs.NewConstruct_Override(b, scope, id)
 	this := b.Construct
@@ -150,6 +158,7 @@ func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucket
 			appliesTo: []string{"Resource::*", nagResource(stack, objectsArn)},
 		}},
 		secretDescription: "Access key of the S3 backup user for bucket target " + *p.Name,
+		secretKey:         p.SecretEncryptionKey,
 	})
 
 	b.bucket = newBucket(this, &p, b.bucketName, b.creds.user)
@@ -246,6 +255,13 @@ func newBucket(scope constructs.Construct, p *BackupBucketProps, name *string, u
 		Actions:    jsii.Strings(bucketDeniedActions...),
 		Resources:  &[]*string{bucket.BucketArn(), bucket.ArnForObjects(jsii.String("*"))},
 	}))
+	for _, st := range bucketRetentionDenials(user.UserArn(), bucket.ArnForObjects(jsii.String("*")), *p.ProtectArchivesDays) {
+		bucket.AddToResourcePolicy(st)
+	}
+	// The retained bucket keeps its TLS-only and deny statements after
+	// cdk destroy: without them the backups would lie in a bucket that
+	// takes plain HTTP and lets a stolen key do what the stack forbade.
+	bucket.Policy().ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
 	suppressNag(bucket, nagSuppression{
 		id: "AwsSolutions-S1",
 		reason: "Server access logs would need a second bucket, cost money, and record only the NAS's own requests; " +

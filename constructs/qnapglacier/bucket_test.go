@@ -2,12 +2,15 @@ package qnapglacier_test
 
 import (
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
@@ -106,6 +109,14 @@ func TestBucketPolicyRefusesRequestsWithoutTLS(t *testing.T) {
 			join(map[string]any{"Fn::GetAtt": []any{bucketID, "Arn"}}, "/*"),
 		},
 	})
+}
+
+func TestBucketPolicyIsRetainedWithTheBucket(t *testing.T) {
+	for name, tpl := range map[string]assertions.Template{"default": defaultBucketTemplate(t), "protected": protectedBucketTemplate(t)} {
+		_, policy := cdktest.Only(t, tpl, "AWS::S3::BucketPolicy")
+		assert.Equal(t, "Retain", policy["DeletionPolicy"], "%s: the kept bucket keeps its TLS-only and deny statements", name)
+		assert.Equal(t, "Retain", policy["UpdateReplacePolicy"], name)
+	}
 }
 
 func TestBucketNameIsDerivedFromNameAccountAndRegion(t *testing.T) {
@@ -269,6 +280,48 @@ func TestBucketUserCanNeverDestroyBackupsOrUnprotectTheBucket(t *testing.T) {
 		assert.Contains(t, denied, a)
 	}
 	assert.ElementsMatch(t, qnapglacier.BucketUserDeniedActions(), denied)
+}
+
+// bucketPolicyStatement returns the bucket policy's statement sid.
+func bucketPolicyStatement(t *testing.T, tpl assertions.Template, sid string) map[string]any {
+	t.Helper()
+	_, policy := cdktest.Only(t, tpl, "AWS::S3::BucketPolicy")
+	for _, s := range cdktest.Props(policy)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+		if st := s.(map[string]any); st["Sid"] == sid {
+			return st
+		}
+	}
+	t.Fatalf("the bucket policy has no statement %s", sid)
+	return nil
+}
+
+func TestBucketUserCanNeverLockBackupsInComplianceModeOrPastTheProtectionPeriod(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		tpl         assertions.Template
+		protectDays float64
+	}{
+		{"protection off: no retention at all", defaultBucketTemplate(t), 0},
+		{"protection on: governance up to protectArchivesDays", protectedBucketTemplate(t), 365},
+	} {
+		userID, _ := cdktest.Only(t, c.tpl, "AWS::IAM::User")
+		bucketID, _ := theBucket(t, c.tpl)
+		want := func(condition map[string]any) map[string]any {
+			return map[string]any{
+				"Effect":    "Deny",
+				"Principal": map[string]any{"AWS": map[string]any{"Fn::GetAtt": []any{userID, "Arn"}}},
+				"Action":    []any{"s3:PutObject", "s3:PutObjectRetention"},
+				"Resource":  join(map[string]any{"Fn::GetAtt": []any{bucketID, "Arn"}}, "/*"),
+				"Condition": condition,
+			}
+		}
+		compliance := bucketPolicyStatement(t, c.tpl, "DenyTheBackupUserComplianceRetention")
+		delete(compliance, "Sid")
+		assert.Equal(t, want(map[string]any{"StringEquals": map[string]any{"s3:object-lock-mode": "COMPLIANCE"}}), compliance, c.name)
+		longer := bucketPolicyStatement(t, c.tpl, "DenyTheBackupUserRetentionBeyondProtectArchivesDays")
+		delete(longer, "Sid")
+		assert.Equal(t, want(map[string]any{"NumericGreaterThan": map[string]any{"s3:object-lock-remaining-retention-days": c.protectDays}}), longer, c.name)
+	}
 }
 
 func TestBucketUserPolicyIsNamedPathedAndAttached(t *testing.T) {
@@ -441,9 +494,87 @@ func TestNewBackupBucketDoesNotWriteIntoTheCallersProps(t *testing.T) {
 	assert.Equal(t, &qnapglacier.BackupBucketProps{Name: jsii.String("p-2"), NotifyEmails: []string{"a@example.com"}}, props)
 }
 
-func TestNewBackupBucketPanicsWithEveryProblem(t *testing.T) {
+func TestNewBackupBucketPanicsWithEveryProblemNamingItsPath(t *testing.T) {
 	app := cdktest.NewApp(nil, nil)
-	assert.PanicsWithError(t, "Name: required\nStorageClass: \"STANDARD\" is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE", func() {
-		qnapglacier.NewBackupBucket(awscdk.NewStack(app, jsii.String("S"), nil), jsii.String("B"), &qnapglacier.BackupBucketProps{StorageClass: "STANDARD"})
+	props := &qnapglacier.BackupBucketProps{StorageClass: "STANDARD"}
+	r := recovered(func() {
+		qnapglacier.NewBackupBucket(awscdk.NewStack(app, jsii.String("S"), nil), jsii.String("B"), props)
+	})
+	err, ok := r.(error)
+	require.True(t, ok, "panics with an error, got %v", r)
+	assert.EqualError(t, err, "S/B: Name: required\nS/B: StorageClass: \"STANDARD\" is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE")
+	assert.EqualError(t, errors.Unwrap(err), props.Validate().Error(), "Validate gives the same problems, without the path")
+}
+
+func TestNewBucketStackPanicsNamingTheStack(t *testing.T) {
+	r := recovered(func() {
+		qnapglacier.NewBucketStack(cdktest.NewApp(nil, nil), jsii.String("BadBucket"), &qnapglacier.BucketStackProps{
+			BackupBucket: qnapglacier.BackupBucketProps{Name: jsii.String("Photos"), ArchiveAfterDays: jsii.Number(-1)},
+		})
+	})
+	err, ok := r.(error)
+	require.True(t, ok, "panics with an error, got %v", r)
+	lines := strings.Split(err.Error(), "\n")
+	require.Len(t, lines, 2, err.Error())
+	for _, l := range lines {
+		assert.True(t, strings.HasPrefix(l, "BadBucket: "), l)
+	}
+	assert.True(t, strings.HasPrefix(lines[0], `BadBucket: Name: "Photos" has 'P'`), lines[0])
+	assert.True(t, strings.HasPrefix(lines[1], `BadBucket: ArchiveAfterDays: -1: must be`), lines[1])
+}
+
+func TestConsumerCannotWidenTheStorageClasses(t *testing.T) {
+	// GIVEN a caller who changes the list of storage classes
+	classes := qnapglacier.StorageClasses()
+	classes[0] = "STANDARD"
+	// THEN the list and the validation stay as they were
+	assert.Equal(t, []qnapglacier.StorageClass{"GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"}, qnapglacier.StorageClasses())
+	assert.EqualError(t, qnapglacier.ValidateStorageClass("STANDARD"), `"STANDARD" is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE`)
+}
+
+func TestConsumerSharesABucketsSecretWithAnotherAccountThroughItsOwnKey(t *testing.T) {
+	// GIVEN a BackupBucket whose secret is encrypted with the caller's key
+	tpl := fixtures.Template(t, "consumer-bucket-cross-account", func() awscdk.Stack {
+		app := cdktest.NewApp(nil, nil)
+		stack := awscdk.NewStack(app, jsii.String("BucketCrossAccount"), &awscdk.StackProps{Env: consumerEnv})
+		key := awskms.NewKey(stack, jsii.String("Key"), &awskms.KeyProps{EnableKeyRotation: jsii.Bool(true)})
+		b := qnapglacier.NewBackupBucket(stack, jsii.String("B"), &qnapglacier.BackupBucketProps{
+			Name: jsii.String("shared-photos"), SecretEncryptionKey: key,
+		})
+		// WHEN the secret is granted to another account
+		b.Secret().GrantRead(awsiam.NewAccountPrincipal(jsii.String(otherAccount)), nil)
+		return stack
+	})
+	// THEN the secret uses that key, and both the secret's and the key's
+	// policies let the other account read
+	keyID, _ := cdktest.Only(t, tpl, "AWS::KMS::Key")
+	cdktest.Assert(t, "secret encrypted with the caller's key", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::SecretsManager::Secret"), map[string]any{
+			"KmsKeyId": map[string]any{"Fn::GetAtt": []any{keyID, "Arn"}},
+		})
+	})
+	cdktest.Assert(t, "secret's resource policy names the other account", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::SecretsManager::ResourcePolicy"), map[string]any{
+			"ResourcePolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"Action":    assertions.Match_ArrayWith(&[]any{"secretsmanager:GetSecretValue"}),
+				"Principal": map[string]any{"AWS": otherRoot},
+			})})},
+		})
+	})
+	cdktest.Assert(t, "key policy lets the other account decrypt", func() {
+		tpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{
+			"KeyPolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"Action":    "kms:Decrypt",
+				"Principal": map[string]any{"AWS": otherRoot},
+			})})},
+		})
+	})
+}
+
+func TestBucketSecretUsesTheAWSManagedKeyByDefault(t *testing.T) {
+	cdktest.Assert(t, "no KmsKeyId", func() {
+		defaultBucketTemplate(t).HasResourceProperties(jsii.String("AWS::SecretsManager::Secret"), map[string]any{
+			"KmsKeyId": assertions.Match_Absent(),
+		})
 	})
 }

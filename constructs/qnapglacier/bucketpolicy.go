@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/jsii-runtime-go"
 )
 
 // The S3 actions of a bucket's backup user, each with the reason it is
@@ -38,7 +39,7 @@ var bucketObjectActions = map[string]string{
 	"s3:ListMultipartUploadParts": "resume an unfinished upload",
 	"s3:RestoreObject":            "restore an object from GLACIER or DEEP_ARCHIVE before reading it",
 	"s3:GetObjectRetention":       "read an object's Object Lock retention",
-	"s3:PutObjectRetention":       "set or lengthen an object's retention (HBS 3's Object Lock option); shortening a governance retention needs s3:BypassGovernanceRetention, which the user never gets",
+	"s3:PutObjectRetention":       "set or lengthen an object's retention (HBS 3's Object Lock option), in governance mode and up to ProtectArchivesDays only (the bucket policy denies the rest); shortening a governance retention needs s3:BypassGovernanceRetention, which the user never gets",
 }
 
 // bucketDeniedActions are denied to the backup user by the bucket policy,
@@ -64,6 +65,39 @@ var bucketDeniedActions = []string{
 	"s3:PutBucketNotification",
 	"s3:DeleteBucket",
 }
+
+// bucketRetentionDenials are the bucket policy's limits on the retention
+// the backup user may set, with s3:PutObject (x-amz-object-lock-* headers)
+// or s3:PutObjectRetention: never compliance mode, which nobody, not even
+// the account's administrators, can lift before it ends; and never longer
+// than protectDays, so a stolen key cannot lock backups for decades. With
+// protection off (protectDays 0) the user can set no retention at all.
+// Uploads without Object Lock headers carry neither condition key and get
+// the bucket's default retention, which only the stack sets.
+func bucketRetentionDenials(user, objects *string, protectDays float64) []awsiam.PolicyStatement {
+	deny := func(sid string, condition map[string]any) awsiam.PolicyStatement {
+		return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:        jsii.String(sid),
+			Effect:     awsiam.Effect_DENY,
+			Principals: &[]awsiam.IPrincipal{awsiam.NewArnPrincipal(user)},
+			Actions:    jsii.Strings(bucketRetentionActions...),
+			Resources:  &[]*string{objects},
+			Conditions: &condition,
+		})
+	}
+	return []awsiam.PolicyStatement{
+		deny("DenyTheBackupUserComplianceRetention", map[string]any{
+			"StringEquals": map[string]any{"s3:object-lock-mode": "COMPLIANCE"},
+		}),
+		deny("DenyTheBackupUserRetentionBeyondProtectArchivesDays", map[string]any{
+			"NumericGreaterThan": map[string]any{"s3:object-lock-remaining-retention-days": protectDays},
+		}),
+	}
+}
+
+// bucketRetentionActions are the user's actions that can set an object's
+// retention.
+var bucketRetentionActions = []string{"s3:PutObject", "s3:PutObjectRetention"}
 
 // BucketUserActions returns the actions the backup user of a bucket may
 // take, by where they apply ("*", "bucket", "objects"), each with its

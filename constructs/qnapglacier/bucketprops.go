@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/jsii-runtime-go"
 )
 
@@ -80,11 +81,24 @@ type BackupBucketProps struct {
 	// on the NAS: when above 0, every new object version is locked by S3
 	// Object Lock (governance mode) for this many days, and nobody without
 	// s3:BypassGovernanceRetention (the NAS user never has it) can delete it
-	// or shorten its lock. A whole number from 0 to 36500.
+	// or shorten its lock. It is also the longest retention the NAS user
+	// may set itself (governance mode only; with 0, none): the bucket
+	// policy denies it compliance mode and anything longer, so a stolen key
+	// cannot lock backups against their owner. A whole number from 0 to
+	// 36500.
 	//
 	// Default: 0 (no default retention; Object Lock is still enabled on the
 	// bucket so that protection can be switched on later).
 	ProtectArchivesDays *float64
+
+	// SecretEncryptionKey encrypts the secret that holds the access key.
+	// Bring a customer managed key to share the secret with another
+	// account (Secret().GrantRead(awsiam.NewAccountPrincipal(...))): the
+	// AWS managed key cannot be used from another account.
+	//
+	// Default: the account's AWS managed key for Secrets Manager
+	// (aws/secretsmanager).
+	SecretEncryptionKey awskms.IKey
 }
 
 // StorageClass is an S3 archive storage class a bucket's lifecycle moves
@@ -103,9 +117,12 @@ const (
 	StorageClassDeepArchive StorageClass = "DEEP_ARCHIVE"
 )
 
-// StorageClasses are the archive classes a bucket may use, in the order the
-// docs list them.
-var StorageClasses = []StorageClass{StorageClassGlacierIR, StorageClassGlacier, StorageClassDeepArchive}
+// StorageClasses returns the archive classes a bucket may use, in the order
+// the docs list them. The slice is new on every call: changing it changes
+// nothing here.
+func StorageClasses() []StorageClass {
+	return []StorageClass{StorageClassGlacierIR, StorageClassGlacier, StorageClassDeepArchive}
+}
 
 // DefaultStorageClass is the archive class used when none is given.
 const DefaultStorageClass = StorageClassGlacierIR
@@ -216,7 +233,7 @@ func (p *BackupBucketProps) Validate() error {
 // ValidateStorageClass checks an archive storage class: GLACIER_IR,
 // GLACIER or DEEP_ARCHIVE.
 func ValidateStorageClass(class string) error {
-	if slices.Contains(StorageClasses, StorageClass(class)) {
+	if slices.Contains(StorageClasses(), StorageClass(class)) {
 		return nil
 	}
 	return fmt.Errorf("%q is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE", class)

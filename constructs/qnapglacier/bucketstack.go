@@ -34,13 +34,15 @@ type bucketStack struct {
 // NewBucketStack creates a stack for one backup bucket. Its outputs give
 // the bucket's name, region and endpoint, the access key ID, the secret's
 // ARN and the command that reads the secret (never the secret itself), the
-// topics and the storage class.
+// topics and the storage class. It panics with every problem in
+// props.BackupBucket, one per line, each line starting with the stack's
+// path.
 func NewBucketStack(scope constructs.Construct, id *string, props *BucketStackProps) BucketStack {
 	if props == nil {
 		props = &BucketStackProps{}
 	}
 	if err := props.BackupBucket.Validate(); err != nil {
-		panic(err)
+		panic(propsError(scope, id, err))
 	}
 	s := &bucketStack{}
 	awscdk.NewStack_Override(s, scope, id, &props.StackProps)

@@ -10,17 +10,19 @@ import (
 )
 
 // namesScopeID is the construct, at stack scope, under which each
-// BackupUser claims its IAM names. It and its children synthesize to
+// BackupUser and BackupBucket claims its IAM names. It and its children synthesize to
 // nothing.
 const namesScopeID = "QnapGlacierNames"
 
 // claimNames takes the IAM user and managed policy names of a BackupUser
-// at path for its stack, or reports who has them. IAM names are unique per
-// account and ignore letter case, so two BackupUsers in one stack whose
-// names differ only in case ("Photos-user", "photos-user"), or two for the
-// same vault, would synthesize but fail at deploy. Names that are tokens
-// cannot be compared and are not claimed.
-func claimNames(scope constructs.Construct, path, userName, policyName string) error {
+// or BackupBucket at path for its stack, or reports who has them.
+// policyField is the prop the policy name derives from ("VaultName",
+// "Name"), for the message. IAM names are unique per account and ignore
+// letter case, so two targets in one stack whose names differ only in case
+// ("Photos-user", "photos-user"), or two for the same vault or bucket, would
+// synthesize but fail at deploy. Names that are tokens cannot be compared
+// and are not claimed.
+func claimNames(scope constructs.Construct, path, userName, policyName, policyField string) error {
 	stack := awscdk.Stack_Of(scope)
 	var names constructs.Construct
 	if c := stack.Node().TryFindChild(jsii.String(namesScopeID)); c != nil {
@@ -30,7 +32,7 @@ func claimNames(scope constructs.Construct, path, userName, policyName string) e
 	}
 	for _, n := range []struct{ kind, field, name string }{
 		{"user", "UserName", userName},
-		{"managed policy", "VaultName", policyName},
+		{"managed policy", policyField, policyName},
 	} {
 		if strings.Contains(n.name, "${Token[") {
 			continue
@@ -47,7 +49,8 @@ func claimNames(scope constructs.Construct, path, userName, policyName string) e
 	return nil
 }
 
-// ownerMetadata is the metadata type that names a claim's BackupUser.
+// ownerMetadata is the metadata type that names a claim's BackupUser or
+// BackupBucket.
 const ownerMetadata = "qnap-glacier:owner"
 
 func ownerPath(claim constructs.IConstruct) string {
@@ -56,5 +59,5 @@ func ownerPath(claim constructs.IConstruct) string {
 			return fmt.Sprint(m.Data)
 		}
 	}
-	return "another BackupUser"
+	return "another BackupUser or BackupBucket"
 }

@@ -4,7 +4,9 @@
 package app
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -25,7 +27,17 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 	if !ok {
 		return nil, fmt.Errorf("the CDK handed the app no context object")
 	}
-	cfg, err := config.FromContext(plain(ctx).(map[string]any))
+	given, err := givenContext(props)
+	if err != nil {
+		return nil, err
+	}
+	all := plain(ctx).(map[string]any)
+	for k := range all {
+		if v, ok := given[k]; ok {
+			all[k] = v
+		}
+	}
+	cfg, err := config.FromContext(all)
 	if err != nil {
 		return nil, err
 	}
@@ -51,6 +63,70 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 		})
 	}
 	return app, nil
+}
+
+// givenContext returns the context as the owner wrote it, decoded in Go.
+// On its way back from the App through jsii, every null inside an object
+// is dropped ({"vaults": {"A": null}} arrives as {"vaults": {}}), so the
+// app would report "no vault names" instead of vault "A"'s null. The
+// sources and their order are the App's: props.Context, then the CLI's
+// context (CDK_CONTEXT_JSON, or the file named by
+// CONTEXT_OVERFLOW_LOCATION_ENV), then props.PostCliContext. New takes
+// only keys the App holds too, so the App still decides which keys are set.
+func givenContext(props *awscdk.AppProps) (map[string]any, error) {
+	given := map[string]any{}
+	// A JSON round trip gives every value the types of decoded JSON, as
+	// the CLI's context has them.
+	merge := func(source string, raw []byte) error {
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return fmt.Errorf("%s: not a JSON object of settings: %v", source, err)
+		}
+		for k, v := range m {
+			given[k] = v
+		}
+		return nil
+	}
+	goMap := func(source string, m *map[string]any) error {
+		if m == nil {
+			return nil
+		}
+		for k, v := range *m {
+			raw, err := json.Marshal(v)
+			if err != nil {
+				continue // not JSON: the App's value stands
+			}
+			if err := merge(source, []byte(fmt.Sprintf("{%q: %s}", k, raw))); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if props != nil {
+		if err := goMap("the app's context", props.Context); err != nil {
+			return nil, err
+		}
+	}
+	if raw := os.Getenv("CDK_CONTEXT_JSON"); raw != "" {
+		if err := merge("CDK_CONTEXT_JSON", []byte(raw)); err != nil {
+			return nil, err
+		}
+	}
+	if file := os.Getenv("CONTEXT_OVERFLOW_LOCATION_ENV"); file != "" {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("reading the CLI's context: %v", err)
+		}
+		if err := merge(file, raw); err != nil {
+			return nil, err
+		}
+	}
+	if props != nil {
+		if err := goMap("the app's post-CLI context", props.PostCliContext); err != nil {
+			return nil, err
+		}
+	}
+	return given, nil
 }
 
 // plain undoes jsii's wire format in a value handed back as any: nested JSON

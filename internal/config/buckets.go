@@ -107,7 +107,9 @@ func targetCount(vaults, buckets int) string {
 // readBuckets reads the "buckets" setting, in the forms "vaults" takes: a
 // list of names (comma-separated, or a JSON array) or a JSON object of
 // names to each bucket's own settings (own). Names follow S3's bucket
-// naming rules, since the bucket's name is derived from them.
+// naming rules, since the bucket's name is derived from them; buckets
+// holds the names that do, while own keeps the object of every name, so
+// that a refused name's settings are still checked.
 func readBuckets(v any, errs *problems) (buckets []string, own map[string]map[string]any) {
 	where := inSetting(KeyBuckets)
 	if v == nil {
@@ -158,7 +160,7 @@ func readBuckets(v any, errs *problems) (buckets []string, own map[string]map[st
 // (vaults' shared settings in defaults, and the bucket settings in ctx),
 // then the bucket's own object.
 func readBucketSettings(ctx map[string]any, defaults VaultSettings, buckets []string, own map[string]map[string]any, errs *problems) map[string]BucketSettings {
-	if len(buckets) == 0 {
+	if len(buckets) == 0 && len(own) == 0 {
 		return nil
 	}
 	global := BucketSettings{
@@ -179,8 +181,19 @@ func readBucketSettings(ctx map[string]any, defaults VaultSettings, buckets []st
 		errs.add(inSetting(st.key), st.set(&global, v))
 	}
 
+	// A bucket whose name was refused still has its object checked, so
+	// that one run reports every problem; it gets no settings.
+	names := buckets
+	if own != nil {
+		names = slices.Sorted(maps.Keys(own))
+		for _, b := range buckets {
+			if _, ok := own[b]; !ok {
+				names = append(names, b)
+			}
+		}
+	}
 	out := map[string]BucketSettings{}
-	for _, bucket := range buckets {
+	for _, bucket := range names {
 		s := global
 		protectGiven := ctx[KeyProtectDays] != nil
 		keepGiven := ctx[KeyKeepDeletedDays] != nil
@@ -203,7 +216,9 @@ func readBucketSettings(ctx map[string]any, defaults VaultSettings, buckets []st
 			errs.add(inBucketObject(bucket), fmt.Errorf("%q %v is shorter than %q %v: a deleted version stays locked for %q, so keep deleted versions at least that long",
 				KeyKeepDeletedDays, *s.KeepDeletedDays, KeyProtectDays, s.ProtectArchivesDays, KeyProtectDays))
 		}
-		out[bucket] = s
+		if slices.Contains(buckets, bucket) {
+			out[bucket] = s
+		}
 	}
 	return out
 }

@@ -101,6 +101,28 @@ func TestRejectsBadBucketSettings(t *testing.T) {
 			`context "buckets": bucket "c-d": setting "bucketName": "xn--photos" starts with "xn--", which S3 reserves: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit`,
 			`context "buckets": bucket "e-f": setting "bucketName": "photos-s3alias" ends with "-s3alias", which S3 reserves: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit`,
 		}},
+		{"rejects a refused bucket name and every error in its object", map[string]any{"buckets": map[string]any{
+			"ab": map[string]any{"bucketName": 5.0, "storageClass": "STANDARD", "archiveAfterDays": -1.0},
+		}}, []string{
+			`context "buckets": "ab" is 2 characters: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit`,
+			`context "buckets": bucket "ab": setting "archiveAfterDays": -1: must be a whole number of days from 0 to 36500`,
+			`context "buckets": bucket "ab": setting "bucketName": 5 is not a string: give the S3 bucket name as text`,
+			`context "buckets": bucket "ab": setting "storageClass": "STANDARD" is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE`,
+		}},
+		{"rejects the same from a -c string", map[string]any{"buckets": `{"ab":{"bucketName":5,"storageClass":"STANDARD","archiveAfterDays":-1}}`}, []string{
+			`context "buckets": "ab" is 2 characters: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit`,
+			`context "buckets": bucket "ab": setting "archiveAfterDays": -1: must be a whole number of days from 0 to 36500`,
+			`context "buckets": bucket "ab": setting "bucketName": 5 is not a string: give the S3 bucket name as text`,
+			`context "buckets": bucket "ab": setting "storageClass": "STANDARD" is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE`,
+		}},
+		{"rejects a refused name's bad setting beside a valid bucket", map[string]any{"buckets": map[string]any{
+			"Photos": map[string]any{"keepDeletedDays": 0.0}, "music": map[string]any{},
+		}}, []string{
+			`context "buckets": "Photos" has 'P' at position 1: must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit (no capitals or '_')`,
+			`context "buckets": bucket "Photos": setting "keepDeletedDays": 0: must be a whole number of days from 1 to 36500`,
+		}},
+		{"rejects a bucket given as null", map[string]any{"buckets": map[string]any{"photos": nil}},
+			[]string{`context "buckets": bucket "photos": null is not an object of settings: give {} or settings such as {"storageClass": "DEEP_ARCHIVE"}`}},
 		{"rejects STANDARD, not an archive class", map[string]any{"buckets": "photos", "storageClass": "STANDARD"},
 			[]string{`context "storageClass": "STANDARD" is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE`}},
 		{"rejects negative and fractional days", map[string]any{"buckets": "photos", "archiveAfterDays": "-1", "keepDeletedDays": 1.5},
