@@ -9,8 +9,6 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
@@ -530,45 +528,6 @@ func TestConsumerCannotWidenTheStorageClasses(t *testing.T) {
 	// THEN the list and the validation stay as they were
 	assert.Equal(t, []qnapglacier.StorageClass{"GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"}, qnapglacier.StorageClasses())
 	assert.EqualError(t, qnapglacier.ValidateStorageClass("STANDARD"), `"STANDARD" is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE`)
-}
-
-func TestConsumerSharesABucketsSecretWithAnotherAccountThroughItsOwnKey(t *testing.T) {
-	// GIVEN a BackupBucket whose secret is encrypted with the caller's key
-	tpl := fixtures.Template(t, "consumer-bucket-cross-account", func() awscdk.Stack {
-		app := cdktest.NewApp(nil, nil)
-		stack := awscdk.NewStack(app, jsii.String("BucketCrossAccount"), &awscdk.StackProps{Env: consumerEnv})
-		key := awskms.NewKey(stack, jsii.String("Key"), &awskms.KeyProps{EnableKeyRotation: jsii.Bool(true)})
-		b := qnapglacier.NewBackupBucket(stack, jsii.String("B"), &qnapglacier.BackupBucketProps{
-			Name: jsii.String("shared-photos"), SecretEncryptionKey: key,
-		})
-		// WHEN the secret is granted to another account
-		b.Secret().GrantRead(awsiam.NewAccountPrincipal(jsii.String(otherAccount)), nil)
-		return stack
-	})
-	// THEN the secret uses that key, and both the secret's and the key's
-	// policies let the other account read
-	keyID, _ := cdktest.Only(t, tpl, "AWS::KMS::Key")
-	cdktest.Assert(t, "secret encrypted with the caller's key", func() {
-		tpl.HasResourceProperties(jsii.String("AWS::SecretsManager::Secret"), map[string]any{
-			"KmsKeyId": map[string]any{"Fn::GetAtt": []any{keyID, "Arn"}},
-		})
-	})
-	cdktest.Assert(t, "secret's resource policy names the other account", func() {
-		tpl.HasResourceProperties(jsii.String("AWS::SecretsManager::ResourcePolicy"), map[string]any{
-			"ResourcePolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
-				"Action":    assertions.Match_ArrayWith(&[]any{"secretsmanager:GetSecretValue"}),
-				"Principal": map[string]any{"AWS": otherRoot},
-			})})},
-		})
-	})
-	cdktest.Assert(t, "key policy lets the other account decrypt", func() {
-		tpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{
-			"KeyPolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
-				"Action":    "kms:Decrypt",
-				"Principal": map[string]any{"AWS": otherRoot},
-			})})},
-		})
-	})
 }
 
 func TestBucketSecretUsesTheAWSManagedKeyByDefault(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -84,42 +85,55 @@ var otherRoot = map[string]any{"Fn::Join": []any{"", []any{
 }}}
 
 func TestConsumerSharesTheSecretWithAnotherAccountThroughItsOwnKey(t *testing.T) {
-	// GIVEN a BackupUser whose secret is encrypted with the caller's key
-	tpl := fixtures.Template(t, "consumer-cross-account", func() awscdk.Stack {
-		app := cdktest.NewApp(nil, nil)
-		stack := awscdk.NewStack(app, jsii.String("CrossAccount"), &awscdk.StackProps{Env: consumerEnv})
-		key := awskms.NewKey(stack, jsii.String("Key"), &awskms.KeyProps{EnableKeyRotation: jsii.Bool(true)})
-		b := qnapglacier.NewBackupUser(stack, jsii.String("B"), &qnapglacier.BackupUserProps{
-			VaultName: jsii.String("v"), SecretEncryptionKey: key,
+	// GIVEN a vault's BackupUser or a BackupBucket whose secret is
+	// encrypted with the caller's key
+	for name, build := range map[string]func(stack awscdk.Stack, key awskms.IKey) awssecretsmanager.Secret{
+		"vault": func(stack awscdk.Stack, key awskms.IKey) awssecretsmanager.Secret {
+			return qnapglacier.NewBackupUser(stack, jsii.String("B"), &qnapglacier.BackupUserProps{
+				VaultName: jsii.String("v"), SecretEncryptionKey: key,
+			}).Secret()
+		},
+		"bucket": func(stack awscdk.Stack, key awskms.IKey) awssecretsmanager.Secret {
+			return qnapglacier.NewBackupBucket(stack, jsii.String("B"), &qnapglacier.BackupBucketProps{
+				Name: jsii.String("shared-photos"), SecretEncryptionKey: key,
+			}).Secret()
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tpl := fixtures.Template(t, "consumer-cross-account-"+name, func() awscdk.Stack {
+				app := cdktest.NewApp(nil, nil)
+				stack := awscdk.NewStack(app, jsii.String("CrossAccount"), &awscdk.StackProps{Env: consumerEnv})
+				key := awskms.NewKey(stack, jsii.String("Key"), &awskms.KeyProps{EnableKeyRotation: jsii.Bool(true)})
+				// WHEN the secret is granted to another account
+				build(stack, key).GrantRead(awsiam.NewAccountPrincipal(jsii.String(otherAccount)), nil)
+				return stack
+			})
+			// THEN the secret uses that key, and both the secret's and the
+			// key's policies let the other account read
+			keyID, _ := cdktest.Only(t, tpl, "AWS::KMS::Key")
+			cdktest.Assert(t, "secret encrypted with the caller's key", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::SecretsManager::Secret"), map[string]any{
+					"KmsKeyId": map[string]any{"Fn::GetAtt": []any{keyID, "Arn"}},
+				})
+			})
+			cdktest.Assert(t, "secret's resource policy names the other account", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::SecretsManager::ResourcePolicy"), map[string]any{
+					"ResourcePolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+						"Action":    assertions.Match_ArrayWith(&[]any{"secretsmanager:GetSecretValue"}),
+						"Principal": map[string]any{"AWS": otherRoot},
+					})})},
+				})
+			})
+			cdktest.Assert(t, "key policy lets the other account decrypt", func() {
+				tpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{
+					"KeyPolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+						"Action":    "kms:Decrypt",
+						"Principal": map[string]any{"AWS": otherRoot},
+					})})},
+				})
+			})
 		})
-		// WHEN the secret is granted to another account
-		b.Secret().GrantRead(awsiam.NewAccountPrincipal(jsii.String(otherAccount)), nil)
-		return stack
-	})
-	// THEN the secret uses that key, and both the secret's and the key's
-	// policies let the other account read
-	keyID, _ := cdktest.Only(t, tpl, "AWS::KMS::Key")
-	cdktest.Assert(t, "secret encrypted with the caller's key", func() {
-		tpl.HasResourceProperties(jsii.String("AWS::SecretsManager::Secret"), map[string]any{
-			"KmsKeyId": map[string]any{"Fn::GetAtt": []any{keyID, "Arn"}},
-		})
-	})
-	cdktest.Assert(t, "secret's resource policy names the other account", func() {
-		tpl.HasResourceProperties(jsii.String("AWS::SecretsManager::ResourcePolicy"), map[string]any{
-			"ResourcePolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
-				"Action":    assertions.Match_ArrayWith(&[]any{"secretsmanager:GetSecretValue"}),
-				"Principal": map[string]any{"AWS": otherRoot},
-			})})},
-		})
-	})
-	cdktest.Assert(t, "key policy lets the other account decrypt", func() {
-		tpl.HasResourceProperties(jsii.String("AWS::KMS::Key"), map[string]any{
-			"KeyPolicy": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
-				"Action":    "kms:Decrypt",
-				"Principal": map[string]any{"AWS": otherRoot},
-			})})},
-		})
-	})
+	}
 }
 
 func TestSecretUsesTheAWSManagedKeyByDefault(t *testing.T) {
