@@ -1,12 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
@@ -24,15 +24,7 @@ func TestReadmeBucketWalkthroughBuildsWhatItPromises(t *testing.T) {
 	m := bucketWalkthroughEditRe.FindStringSubmatch(readme(t))
 	require.NotNil(t, m, "README has the bucket walkthrough's cdk.json edit")
 	ctx := editedCdkJSONContext(t, m[1])
-	all := fixtures.App(t, "readme-bucket", func() awscdk.App {
-		app, err := newApp(&awscdk.AppProps{
-			Context:                         &ctx,
-			BuiltinCloudFormationValidation: jsii.Bool(false),
-			Outdir:                          jsii.String(t.TempDir()),
-		}, noEnv)
-		require.NoError(t, err)
-		return app
-	})
+	all := walkthroughTemplates(t, "readme-bucket", ctx)
 	require.Len(t, all, 1, "npx cdk ls prints one stack")
 	tpl, ok := all["QnapGlacier-family-photos"]
 	require.True(t, ok)
@@ -88,14 +80,17 @@ func TestReadmeListsEveryActionOfTheBucketUser(t *testing.T) {
 
 // readmeSection returns the README's section under heading (a full
 // heading line such as "### How names are derived"), up to the next
-// heading of any level, with its whitespace collapsed when flat is true.
+// heading of its level or a higher one, with its whitespace collapsed when
+// flat is true.
 func readmeSection(t *testing.T, heading string, flat bool) string {
 	t.Helper()
 	text := readme(t)
 	start := strings.Index(text, "\n"+heading+"\n")
 	require.GreaterOrEqual(t, start, 0, "README has %q", heading)
 	body := text[start+len(heading)+2:]
-	if end := regexp.MustCompile("(?m)^#{1,6} ").FindStringIndex(body); end != nil {
+	// The section ends at the next heading of its level or a higher one.
+	level := len(heading) - len(strings.TrimLeft(heading, "#"))
+	if end := regexp.MustCompile(fmt.Sprintf("(?m)^#{1,%d} ", level)).FindStringIndex(body); end != nil {
 		body = body[:end[0]]
 	}
 	if flat {

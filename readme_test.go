@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
 	"github.com/qnap-glacier/qnap-glacier/internal/config"
@@ -75,6 +77,20 @@ func editedCdkJSONContext(t *testing.T, edit string) map[string]any {
 	return doc.Context
 }
 
+// walkthroughTemplates builds the app from cdk.json's context after a
+// README edit, once per fixture, and returns its templates by stack name.
+func walkthroughTemplates(t *testing.T, fixture string, ctx map[string]any) map[string]assertions.Template {
+	return fixtures.App(t, fixture, func() awscdk.App {
+		app, err := newApp(&awscdk.AppProps{
+			Context:                         &ctx,
+			BuiltinCloudFormationValidation: jsii.Bool(false),
+			Outdir:                          jsii.String(t.TempDir()),
+		}, noEnv)
+		require.NoError(t, err)
+		return app
+	})
+}
+
 func TestReadmeWalkthroughEditsAreTheOnesTested(t *testing.T) {
 	names, _ := walkthroughEdits(t)
 	want := []string{}
@@ -91,22 +107,8 @@ func TestReadmeWalkthroughBuildsWhatItPromises(t *testing.T) {
 			edit, ok := edits[step.name]
 			require.True(t, ok, "README has no walkthrough edit %q", step.name)
 			ctx := editedCdkJSONContext(t, edit)
-			all := fixtures.App(t, "readme-"+step.name, func() awscdk.App {
-				app, err := newApp(&awscdk.AppProps{
-					Context:                         &ctx,
-					BuiltinCloudFormationValidation: jsii.Bool(false),
-					Outdir:                          jsii.String(t.TempDir()),
-				}, noEnv)
-				require.NoError(t, err)
-				return app
-			})
-			require.Equal(t, []string{walkthroughStack}, slices.Sorted(func(yield func(string) bool) {
-				for name := range all {
-					if !yield(name) {
-						return
-					}
-				}
-			}), "the walkthrough's one stack")
+			all := walkthroughTemplates(t, "readme-"+step.name, ctx)
+			require.Equal(t, []string{walkthroughStack}, slices.Sorted(maps.Keys(all)), "the walkthrough's one stack")
 			tpl := all[walkthroughStack]
 			cdktest.Assert(t, "vault mode", func() {
 				tpl.HasOutput(jsii.String("VaultMode"), map[string]any{"Value": step.mode})
@@ -134,12 +136,7 @@ func TestReadmeWalkthroughBuildsWhatItPromises(t *testing.T) {
 // no "-c" flag (a flag lasts one command, so the next deploy would undo
 // it), and every stack and vault they name is the walkthrough's.
 func TestReadmeJourneyKeepsSettingsInCdkJSON(t *testing.T) {
-	text := readme(t)
-	start := strings.Index(text, "\n## Your journey\n")
-	require.GreaterOrEqual(t, start, 0)
-	end := strings.Index(text[start+1:], "\n## ")
-	require.Greater(t, end, 0)
-	journey := text[start : start+1+end]
+	journey := readmeSection(t, "## Your journey", false)
 
 	commands := regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(journey, -1)
 	require.NotEmpty(t, commands)
@@ -157,13 +154,8 @@ func TestReadmeJourneyKeepsSettingsInCdkJSON(t *testing.T) {
 }
 
 func TestReadmeConfigurationTableListsEverySetting(t *testing.T) {
-	text := readme(t)
-	start := strings.Index(text, "\n## Configuration\n")
-	require.GreaterOrEqual(t, start, 0)
-	end := strings.Index(text[start+1:], "\n### ")
-	require.Greater(t, end, 0)
 	var listed []string
-	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Za-z]+)` \\|").FindAllStringSubmatch(text[start:start+1+end], -1) {
+	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Za-z]+)` \\|").FindAllStringSubmatch(readmeSection(t, "## Configuration", false), -1) {
 		listed = append(listed, m[1])
 	}
 	assert.ElementsMatch(t, config.Keys, listed, "the settings in the README's Configuration table")
