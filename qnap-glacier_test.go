@@ -248,6 +248,22 @@ func TestBadContextEndsInClearErrorsAndWritesNothing(t *testing.T) {
 	}
 }
 
+// failAsApp runs the test binary as the app, the way the CDK CLI runs it,
+// with env on top of this process's environment and out as CDK_OUTDIR, and
+// returns what it wrote to stderr. The app must exit with code 1.
+func failAsApp(t *testing.T, out string, env ...string) string {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(append(os.Environ(), asAppEnv+"=1", "CDK_OUTDIR="+out), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, stderr.String())
+	assert.Equal(t, 1, exit.ExitCode())
+	return stderr.String()
+}
+
 // TestContextFromTheCLIIsCheckedToo runs the app as the CDK CLI does: the
 // context in CDK_CONTEXT_JSON and, when it is large, in the file named by
 // CONTEXT_OVERFLOW_LOCATION_ENV. A typo in either source is caught; the
@@ -257,23 +273,14 @@ func TestContextFromTheCLIIsCheckedToo(t *testing.T) {
 	dir, out := t.TempDir(), t.TempDir()
 	overflow := filepath.Join(dir, "context.json")
 	require.NoError(t, os.WriteFile(overflow, []byte(`{"vaultmode":"existing","aws:cdk:enable-path-metadata":true}`), 0o600))
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(),
-		asAppEnv+"=1",
-		"CDK_OUTDIR="+out,
+	stderr := failAsApp(t, out,
 		`CDK_CONTEXT_JSON={"vault":"x","vaults":{"Family-Photos":{"protectArchiveDays":90}},"aws:cdk:bundling-stacks":["**"],"acknowledged-issue-numbers":[1],"@aws-cdk/core:failSynthOnValidationErrors":false}`,
 		"CONTEXT_OVERFLOW_LOCATION_ENV="+overflow,
 	)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	require.ErrorAs(t, err, &exit, stderr.String())
-	assert.Equal(t, 1, exit.ExitCode())
 	assert.Equal(t, `qnap-glacier: error: unknown setting "vault": did you mean "vaults"?
 qnap-glacier: error: unknown setting "vaultmode": did you mean "vaultMode"?
 qnap-glacier: error: context "vaults": vault "Family-Photos": unknown setting "protectArchiveDays": did you mean "protectArchivesDays"?
-`, stderr.String())
+`, stderr)
 	entries, err := os.ReadDir(out)
 	require.NoError(t, err)
 	assert.Empty(t, entries, "no template or assembly is written")
@@ -284,18 +291,10 @@ qnap-glacier: error: context "vaults": vault "Family-Photos": unknown setting "p
 // is named, not lost on its way through jsii.
 func TestNullInTheCLIsContextIsNamed(t *testing.T) {
 	out := t.TempDir()
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), asAppEnv+"=1", "CDK_OUTDIR="+out,
-		`CDK_CONTEXT_JSON={"vaults":{"A":null},"buckets":{"photos":null,"music":{}}}`)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	require.ErrorAs(t, err, &exit, stderr.String())
-	assert.Equal(t, 1, exit.ExitCode())
+	stderr := failAsApp(t, out, `CDK_CONTEXT_JSON={"vaults":{"A":null},"buckets":{"photos":null,"music":{}}}`)
 	assert.Equal(t, `qnap-glacier: error: context "vaults": vault "A": null is not an object of settings: give {} or settings such as {"vaultMode": "existing"}
 qnap-glacier: error: context "buckets": bucket "photos": null is not an object of settings: give {} or settings such as {"storageClass": "DEEP_ARCHIVE"}
-`, stderr.String())
+`, stderr)
 }
 
 func TestShippedCdkJSONHoldsNoSettingsOfTheOwner(t *testing.T) {
