@@ -170,7 +170,7 @@ func TestBadContextEndsInClearErrorsAndWritesNothing(t *testing.T) {
 		{"rejects a vault name with a space", map[string]any{"vaults": "my vault"},
 			[]string{`qnap-glacier: error: context "vaults": "my vault" has ' ' at position 3: must be 1 to 255 characters from a-z A-Z 0-9 _ - .`}},
 		{"rejects an empty vault name", map[string]any{"vaults": ""},
-			[]string{`qnap-glacier: error: context "vaults": no vault names: give at least one, e.g. -c vaults=My-Vault`}},
+			[]string{`qnap-glacier: error: context "vaults": no vault names: give at least one in cdk.json's "context", e.g. "vaults": {"My-Vault": {}}`}},
 		{"rejects 256 characters", map[string]any{"vaults": strings.Repeat("x", 256)},
 			[]string{`qnap-glacier: error: context "vaults": "xxxxxxxxxxxxxxxxxxxx...xxxxxxxxxx" is 256 characters: must be 1 to 255 characters from a-z A-Z 0-9 _ - .`}},
 		{"rejects a bad e-mail", map[string]any{"notifyEmails": "owner(at)example.com"},
@@ -297,6 +297,19 @@ qnap-glacier: error: context "buckets": bucket "photos": null is not an object o
 `, stderr)
 }
 
+// The feature flags live in code (internal/app/flags.go), under whatever
+// cdk.json or -c gives: the shipped cdk.json holds none of them.
+func TestTheAppSetsItsFeatureFlagsAndCdkJSONStillWins(t *testing.T) {
+	app, err := newApp(appProps(t, map[string]any{"@aws-cdk/aws-iam:minimizePolicies": false}, false, ""), noEnv)
+	require.NoError(t, err)
+	assert.Equal(t, true, app.Node().TryGetContext(jsii.String("@aws-cdk/core:validateAgainstDefaultRules")),
+		"validator findings fail synth")
+	assert.Equal(t, true, app.Node().TryGetContext(jsii.String("@aws-cdk/aws-s3:createDefaultLoggingPolicy")))
+	assert.Equal(t, false, app.Node().TryGetContext(jsii.String("@aws-cdk/aws-iam:minimizePolicies")),
+		"a flag given in cdk.json's context or with -c wins over the app's")
+	assert.Empty(t, cdktest.CdkJSONContext(t, "cdk.json"), "cdk.json's context holds the owner's settings only, and ships empty")
+}
+
 func TestShippedCdkJSONHoldsNoSettingsOfTheOwner(t *testing.T) {
 	for key := range cdktest.CdkJSONContext(t, "cdk.json") {
 		assert.True(t, config.IsCDKKey(key), "cdk.json's context holds %q: the README's walkthrough adds the owner's settings itself", key)
@@ -304,14 +317,13 @@ func TestShippedCdkJSONHoldsNoSettingsOfTheOwner(t *testing.T) {
 }
 
 // TestEveryModePassesTheStrictCloudFormationValidator synthesizes the app
-// as "cdk synth" does: cdk.json's context, which makes the built-in
-// CloudFormation validator's findings fail synth, and the validator on.
+// as "cdk synth" does: with the app's feature flags, which make the
+// built-in CloudFormation validator's findings fail synth, and the
+// validator on.
 // The default vault keeps its defaults, so its stack is the default app's;
 // two more vaults cover the other modes with every optional part switched
 // on, and two buckets the bucket stacks (protected, and with a given name). It is the suite's one synth with the validator.
 func TestEveryModePassesTheStrictCloudFormationValidator(t *testing.T) {
-	ctx := cdktest.CdkJSONContext(t, "cdk.json")
-	require.Equal(t, true, ctx["@aws-cdk/core:validateAgainstDefaultRules"], "cdk.json makes validator findings fail synth")
 	// "cdk synth" without a profile leaves the stacks environment-agnostic;
 	// "cdk deploy" gives the app the account, which puts literal account
 	// IDs where the stack builds ARNs: the validator must pass both.

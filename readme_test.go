@@ -27,7 +27,7 @@ import (
 var walkthroughEditRe = regexp.MustCompile("(?m)^<!-- walkthrough cdk.json: ([a-z-]+) -->\n```json\n((?s:.*?))```\n")
 
 // contextLine is the line of cdk.json that each walkthrough edit replaces.
-const contextLine = "  \"context\": {\n"
+const contextLine = "  \"context\": {},\n"
 
 type walkthroughStep struct {
 	name       string
@@ -68,7 +68,8 @@ func editedCdkJSONContext(t *testing.T, edit string) map[string]any {
 	raw, err := os.ReadFile("cdk.json")
 	require.NoError(t, err)
 	require.Equal(t, 1, strings.Count(string(raw), contextLine), "cdk.json has the line the README tells the owner to replace")
-	require.True(t, strings.HasPrefix(edit, contextLine), "the README's edit starts with the line it replaces:\n%s", edit)
+	require.True(t, strings.HasPrefix(edit, "  \"context\": {\n") && strings.HasSuffix(edit, "\n  },\n"),
+		"the README's edit is a whole \"context\" object, in place of the line it replaces:\n%s", edit)
 	var doc struct {
 		Context map[string]any `json:"context"`
 	}

@@ -6,6 +6,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -18,7 +19,7 @@ import (
 // vault and one per bucket, without synthesizing. getenv supplies the CDK CLI's environment
 // (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION).
 func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error) {
-	app := awscdk.NewApp(props)
+	app := awscdk.NewApp(withFeatureFlags(props))
 	// The whole context, to catch unknown keys: the App has merged
 	// props.Context, the CLI's context (CDK_CONTEXT_JSON, or the file named
 	// by CONTEXT_OVERFLOW_LOCATION_ENV when it is large) and
@@ -63,6 +64,21 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 		})
 	}
 	return app, nil
+}
+
+// withFeatureFlags returns a copy of props whose context holds the app's
+// feature flags underneath the caller's own context.
+func withFeatureFlags(props *awscdk.AppProps) *awscdk.AppProps {
+	p := awscdk.AppProps{}
+	if props != nil {
+		p = *props
+	}
+	ctx := maps.Clone(featureFlags)
+	if p.Context != nil {
+		maps.Copy(ctx, *p.Context)
+	}
+	p.Context = &ctx
+	return &p
 }
 
 // givenContext returns the context as the owner wrote it, decoded in Go.

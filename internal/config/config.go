@@ -268,7 +268,7 @@ func readVaults(v any, errs *problems) (vaults []string, own map[string]map[stri
 		return nil, nil, false
 	}
 	if len(vaults) == 0 {
-		errs.add(where, errors.New("no vault names: give at least one, e.g. -c vaults=My-Vault"))
+		errs.add(where, errors.New(`no vault names: give at least one in cdk.json's "context", e.g. "vaults": {"My-Vault": {}}`))
 		return vaults, own, false
 	}
 	seen := map[string]string{} // lower case -> first spelling
