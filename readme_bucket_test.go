@@ -21,7 +21,7 @@ var bucketWalkthroughEditRe = regexp.MustCompile("(?m)^<!-- bucket walkthrough c
 // one bucket stack and no vault stack, the storage class, the protection
 // and the e-mail digest.
 func TestReadmeBucketWalkthroughBuildsWhatItPromises(t *testing.T) {
-	m := bucketWalkthroughEditRe.FindStringSubmatch(readme(t))
+	m := bucketWalkthroughEditRe.FindStringSubmatch(doc(t, "docs/bucket.md"))
 	require.NotNil(t, m, "README has the bucket walkthrough's cdk.json edit")
 	ctx := editedCdkJSONContext(t, m[1])
 	all := walkthroughTemplates(t, "readme-bucket", ctx)
@@ -45,7 +45,7 @@ func TestReadmeBucketWalkthroughBuildsWhatItPromises(t *testing.T) {
 		tpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{"Protocol": "email", "Endpoint": "me@example.com"})
 	})
 	for _, out := range []string{"BucketName", "BucketRegion", "BucketEndpoint", "StorageClass", "UserName", "AccessKeyId", "SecretArn", "GetSecretCommand", "TopicArn", "DigestTopicArn"} {
-		assert.Contains(t, readme(t), "`"+out+"`", "the README names output %s", out)
+		assert.Contains(t, doc(t, "docs/bucket.md"), "`"+out+"`", "the bucket walkthrough names output %s", out)
 		cdktest.Assert(t, "output "+out, func() { tpl.HasOutput(jsii.String(out), map[string]any{}) })
 	}
 }
@@ -54,11 +54,13 @@ func TestReadmeBucketWalkthroughBuildsWhatItPromises(t *testing.T) {
 // the bucket user's actions against the one list in the code, with where
 // each applies.
 func TestReadmeListsEveryActionOfTheBucketUser(t *testing.T) {
-	text := readme(t)
-	start := strings.Index(text, "\n### What the bucket's user may do\n")
+	text := doc(t, "docs/protection.md")
+	start := strings.Index(text, "\n## What the bucket's user may do\n")
 	require.GreaterOrEqual(t, start, 0)
 	end := strings.Index(text[start+1:], "\n## ")
-	require.Greater(t, end, 0)
+	if end < 0 {
+		end = len(text) - start - 1
+	}
 	rows := regexp.MustCompile("(?m)^\\| `(s3:[A-Za-z]+)` \\| ([^|]+) \\|").FindAllStringSubmatch(text[start:start+1+end], -1)
 	where := map[string]string{"`*`": "*", "the bucket": "bucket", "its objects": "objects"}
 	listed := map[string][]string{}
@@ -78,15 +80,15 @@ func TestReadmeListsEveryActionOfTheBucketUser(t *testing.T) {
 	}
 }
 
-// readmeSection returns the README's section under heading (a full
-// heading line such as "### How names are derived"), up to the next
+// docSection returns the section of a documentation page under heading (a
+// full heading line such as "## How names are derived"), up to the next
 // heading of its level or a higher one, with its whitespace collapsed when
 // flat is true.
-func readmeSection(t *testing.T, heading string, flat bool) string {
+func docSection(t *testing.T, path, heading string, flat bool) string {
 	t.Helper()
-	text := readme(t)
+	text := doc(t, path)
 	start := strings.Index(text, "\n"+heading+"\n")
-	require.GreaterOrEqual(t, start, 0, "README has %q", heading)
+	require.GreaterOrEqual(t, start, 0, "%s has %q", path, heading)
 	body := text[start+len(heading)+2:]
 	// The section ends at the next heading of its level or a higher one.
 	level := len(heading) - len(strings.TrimLeft(heading, "#"))
@@ -101,28 +103,28 @@ func readmeSection(t *testing.T, heading string, flat bool) string {
 
 func TestReadmeNamesTableIsOneTableWithTheBucketRows(t *testing.T) {
 	// A blank line ends a Markdown table: rows after it render as text.
-	tables := regexp.MustCompile(`(?m)(^\|.*\|\n)+`).FindAllString(readmeSection(t, "### How names are derived", false), -1)
+	tables := regexp.MustCompile(`(?m)(^\|.*\|\n)+`).FindAllString(docSection(t, "docs/configuration.md", "## How names are derived", false), -1)
 	require.Len(t, tables, 1, "one table")
 	assert.Contains(t, tables[0], "| bucket |")
 	assert.Contains(t, tables[0], "| bucket user and policy |")
 }
 
 func TestReadmeGivesEachRegionItsOwnBucketTarget(t *testing.T) {
-	names := readmeSection(t, "### How names are derived", true)
+	names := docSection(t, "docs/configuration.md", "## How names are derived", true)
 	assert.NotContains(t, names, "let the same bucket name be deployed to several regions",
 		"the user and policy names are account-wide: a second region fails at deploy")
 	assert.Contains(t, names, "Use one target name per account, and give each region a target of its own")
 }
 
 func TestReadmeSaysWhatATornDownBucketLeavesAndHowToDeployAgain(t *testing.T) {
-	walk := readmeSection(t, "### Walkthrough: a bucket for HBS 3 or Hyper Backup", true)
+	walk := docSection(t, "docs/bucket.md", "## Walkthrough: a bucket for HBS 3 or Hyper Backup", true)
 	for _, want := range []string{"keeps the bucket, its bucket policy and every backup in it", "Deploying the same bucket target again after a destroy fails", "new `bucketName`", "`npx cdk import`"} {
 		assert.Contains(t, walk, want)
 	}
 }
 
 func TestReadmeBucketProtectionSaysWhatTheUserAndHBS3MayLock(t *testing.T) {
-	protect := readmeSection(t, "### Protecting backups in a bucket", true)
+	protect := docSection(t, "docs/protection.md", "## Protecting backups in a bucket", true)
 	for _, want := range []string{
 		"**compliance-mode** retention", "**longer than `protectArchivesDays`**",
 		"HBS 3's own Object Lock option can still set or lengthen a governance-mode retention of up to `protectArchivesDays` days",

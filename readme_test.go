@@ -45,8 +45,10 @@ var walkthroughSteps = []walkthroughStep{
 
 const walkthroughStack = "QnapGlacier-Family-Photos"
 
-func readme(t *testing.T) string {
-	raw, err := os.ReadFile("README.md")
+// doc returns a page of the documentation: README.md or a page in docs/.
+func doc(t *testing.T, path string) string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
 	return string(raw)
 }
@@ -55,7 +57,7 @@ func readme(t *testing.T) string {
 // the README's order.
 func walkthroughEdits(t *testing.T) (names []string, edits map[string]string) {
 	edits = map[string]string{}
-	for _, m := range walkthroughEditRe.FindAllStringSubmatch(readme(t), -1) {
+	for _, m := range walkthroughEditRe.FindAllStringSubmatch(doc(t, "docs/vault.md"), -1) {
 		names = append(names, m[1])
 		edits[m[1]] = m[2]
 	}
@@ -137,7 +139,7 @@ func TestReadmeWalkthroughBuildsWhatItPromises(t *testing.T) {
 // no "-c" flag (a flag lasts one command, so the next deploy would undo
 // it), and every stack and vault they name is the walkthrough's.
 func TestReadmeJourneyKeepsSettingsInCdkJSON(t *testing.T) {
-	journey := readmeSection(t, "## Your journey", false)
+	journey := docSection(t, "docs/vault.md", "## Your journey", false)
 
 	commands := regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(journey, -1)
 	require.NotEmpty(t, commands)
@@ -156,7 +158,7 @@ func TestReadmeJourneyKeepsSettingsInCdkJSON(t *testing.T) {
 
 func TestReadmeConfigurationTableListsEverySetting(t *testing.T) {
 	var listed []string
-	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Za-z]+)` \\|").FindAllStringSubmatch(readmeSection(t, "## Configuration", false), -1) {
+	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Za-z]+)` \\|").FindAllStringSubmatch(docSection(t, "docs/configuration.md", "## Configuration", false), -1) {
 		listed = append(listed, m[1])
 	}
 	assert.ElementsMatch(t, config.Keys, listed, "the settings in the README's Configuration table")
