@@ -297,6 +297,40 @@ qnap-glacier: error: context "buckets": bucket "photos": null is not an object o
 `, stderr)
 }
 
+// TestSettingsWhereTheCLIDoesNotPassThemAreRefused runs the app in a
+// project directory whose cdk.json has "vaults" next to "app", and with a
+// ~/.cdk.json that has "notifyEmails" at its top level: the CLI passes
+// neither to the app, so the app reads both files itself and refuses them,
+// though its context alone is valid. The same settings inside "context"
+// are fine.
+func TestSettingsWhereTheCLIDoesNotPassThemAreRefused(t *testing.T) {
+	props := appProps(t, nil, false, "")
+	project, home := t.TempDir(), t.TempDir()
+	withHome := func(k string) string { return map[string]string{"HOME": home}[k] }
+	t.Chdir(project)
+	write := func(path, content string) {
+		require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+	}
+
+	write("cdk.json", `{"app": "go run .", "vaults": ["Family-Photos"], "context": {"buckets": "family-photos"}}`)
+	write(filepath.Join(home, ".cdk.json"), `{"profile": "nas", "notifyEmails": ["owner@example.com"], "context": {}}`)
+	out := t.TempDir()
+	props.Outdir = jsii.String(out)
+	var stderr bytes.Buffer
+	assert.Equal(t, 1, run(props, withHome, &stderr))
+	assert.Equal(t, `qnap-glacier: error: cdk.json: setting "vaults" is at the top level, where the CDK CLI does not pass it to the app: move it into "context"
+qnap-glacier: error: ~/.cdk.json: setting "notifyEmails" is at the top level, where the CDK CLI does not pass it to the app: move it into "context"
+`, stderr.String())
+	entries, err := os.ReadDir(out)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "no template or assembly is written")
+
+	write("cdk.json", `{"app": "go run .", "context": {"vaults": ["Family-Photos"]}}`)
+	write(filepath.Join(home, ".cdk.json"), `{"profile": "nas", "context": {"notifyEmails": ["owner@example.com"]}}`)
+	_, err = newApp(appProps(t, nil, false, ""), withHome)
+	assert.NoError(t, err, "settings inside \"context\" are the CLI's to pass on")
+}
+
 func TestShippedCdkJSONHoldsNoSettingsOfTheOwner(t *testing.T) {
 	for key := range cdktest.CdkJSONContext(t, "cdk.json") {
 		assert.True(t, config.IsCDKKey(key), "cdk.json's context holds %q: the README's walkthrough adds the owner's settings itself", key)
