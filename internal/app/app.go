@@ -1,5 +1,5 @@
 // Package app builds the qnap-glacier CDK app from its settings: one stack
-// per vault and one per bucket. The command (qnap-glacier.go) synthesizes what it builds; the
+// per vault and one per bucket, and one for the cost budget when it is set. The command (qnap-glacier.go) synthesizes what it builds; the
 // tests, including the deploy-contract test, build the very same app.
 package app
 
@@ -66,6 +66,20 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 				Description: jsii.String("qnap-glacier: backup bucket, user and restore notifications for " + bucket),
 			},
 			BackupBucket: cfg.BackupBucketProps(bucket),
+		})
+	}
+	// One budget for the whole app, in a stack of its own: deploying one
+	// vault's stack, or removing a vault, leaves it alone.
+	if cfg.MonthlyBudgetUsd > 0 {
+		qnapglacier.NewBudgetStack(app, jsii.String(qnapglacier.BudgetStackName), &qnapglacier.BudgetStackProps{
+			StackProps: awscdk.StackProps{
+				Env:         env,
+				Description: jsii.String("qnap-glacier: monthly cost budget over the services its stacks use"),
+			},
+			CostBudget: qnapglacier.CostBudgetProps{
+				MonthlyLimitUsd: jsii.Number(cfg.MonthlyBudgetUsd),
+				NotifyEmails:    cfg.BudgetEmails,
+			},
 		})
 	}
 	return app, nil
