@@ -114,6 +114,9 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 	}
 	subscribeEmails(this, b.topic, p.NotifyEmails)
 	b.vaultConfig = configureVault(this, &p, b.vaultArn, topicArn)
+	// Nothing of the BackupUser is created before the check has found that
+	// Glacier serves the account (accountcheck.go).
+	this.Node().AddDependency(accountCheckFor(this, p.VaultName, b.vaultArn))
 	return b
 }
 

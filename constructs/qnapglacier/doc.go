@@ -37,4 +37,10 @@
 // and, under "QnapGlacierCustomResources", its role and its log group
 // (kept two weeks, deleted with the stack); a stack with an AwsCustomResource
 // of its own made earlier keeps that function's role and log group.
+// Every stack with a BackupUser also gets, under "QnapGlacierAccountCheck",
+// a function and a custom resource (Custom::GlacierAccountCheck) that
+// fail the deploy, before anything of a BackupUser is created, when
+// Glacier answers NoLongerSupportedException (an account it no longer
+// serves); they use that role and log group, which in app mode exist for
+// them alone.
 package qnapglacier
