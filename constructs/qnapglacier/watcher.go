@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
@@ -150,8 +149,6 @@ func watchVault(scope constructs.Construct, p *BackupUserProps, vaultArn, topicA
 	awsevents.NewRule(this, jsii.String("Schedule"), &awsevents.RuleProps{
 		Description: jsii.String("Checks Glacier vault " + *p.VaultName + " every hour"),
 		Schedule:    awsevents.Schedule_Expression(jsii.String(WatcherSchedule)),
-		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
-			RetryAttempts: jsii.Number(0),
-		})},
+		Targets:     &[]awsevents.IRuleTarget{newLambdaTarget(fn, jsii.Number(0))},
 	})
 }
