@@ -170,7 +170,7 @@ func TestAppModeWatchesForTheVaultTheNASCreates(t *testing.T) {
 	want := map[string]any{"logs:CreateLogStream": nil, "logs:PutLogEvents": nil, "sns:Publish": map[string]any{"Ref": topicID}}
 	for _, a := range []string{
 		"glacier:DescribeVault", "glacier:GetVaultNotifications", "glacier:SetVaultNotifications",
-		"glacier:ListTagsForVault", "glacier:AddTagsToVault",
+		"glacier:ListTagsForVault", "glacier:AddTagsToVault", "glacier:RemoveTagsFromVault",
 		"glacier:GetVaultAccessPolicy", "glacier:SetVaultAccessPolicy", "glacier:DeleteVaultAccessPolicy",
 	} {
 		want[a] = vaultArn(defaultVault)
@@ -383,4 +383,34 @@ func TestModeChangesKeepTheUserKeyAndSecret(t *testing.T) {
 	app := ids(defaultTemplate(t))
 	assert.Equal(t, app, ids(existingTemplate(t)), "app -> existing")
 	assert.Equal(t, app, ids(stackModeTemplate(t)), "existing -> stack")
+}
+
+// TestAFailingWatcherIsHeard: the watcher's errors, summed over an hour
+// (one run), alarm at the first one; the alarm and the all-clear both go
+// to the vault's topic, so the owner's e-mails get them; an hour with no
+// run is no alarm.
+func TestAFailingWatcherIsHeard(t *testing.T) {
+	tpl := appProtectedTemplate(t)
+	topicID, _ := cdktest.Only(t, tpl, "AWS::SNS::Topic")
+	fnID, _ := onlyFunction(t, tpl)
+	_, alarm := cdktest.Only(t, tpl, "AWS::CloudWatch::Alarm")
+	props := cdktest.Props(alarm)
+	assert.Equal(t, "AWS/Lambda", props["Namespace"])
+	assert.Equal(t, "Errors", props["MetricName"])
+	assert.Equal(t, []any{map[string]any{"Name": "FunctionName", "Value": map[string]any{"Ref": fnID}}}, props["Dimensions"], "the watcher's errors")
+	assert.Equal(t, "Sum", props["Statistic"])
+	assert.Equal(t, 3600.0, props["Period"])
+	assert.Equal(t, 1.0, props["EvaluationPeriods"])
+	assert.Equal(t, 1.0, props["DatapointsToAlarm"])
+	assert.Equal(t, 1.0, props["Threshold"])
+	assert.Equal(t, "GreaterThanOrEqualToThreshold", props["ComparisonOperator"])
+	assert.Equal(t, "notBreaching", props["TreatMissingData"])
+	topic := []any{map[string]any{"Ref": topicID}}
+	assert.Equal(t, topic, props["AlarmActions"], "the alarm goes to the vault's topic")
+	assert.Equal(t, topic, props["OKActions"], "and so does the all-clear")
+	assert.Nil(t, props["InsufficientDataActions"])
+
+	for name, other := range map[string]assertions.Template{"existing": existingTemplate(t), "stack": stackModeTemplate(t)} {
+		assert.Empty(t, cdktest.Resources(other, "AWS::CloudWatch::Alarm"), "%s mode has no watcher, so no alarm", name)
+	}
 }
