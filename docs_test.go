@@ -156,8 +156,7 @@ func TestReadmeExamplesBuildWhatTheyPromise(t *testing.T) {
 		cdktest.Assert(t, "app mode: the NAS creates the vault", func() {
 			tpl.HasOutput(jsii.String("VaultMode"), map[string]any{"Value": "app"})
 		})
-		_, fn := cdktest.Only(t, tpl, "AWS::Lambda::Function")
-		env := cdktest.Props(fn)["Environment"].(map[string]any)["Variables"].(map[string]any)
+		env := watcherEnv(t, tpl)
 		assert.Contains(t, cdktest.Flatten(t, env["POLICY"]), `"glacier:ArchiveAgeInDays":"90"`, "the watcher protects archives younger than 90 days")
 	})
 }

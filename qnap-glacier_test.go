@@ -151,6 +151,66 @@ func TestVaultsAndBucketsEachGetTheirOwnKindOfStack(t *testing.T) {
 	assert.Equal(t, qnapglacier.StorageClassGlacier, b.BackupBucket().StorageClass())
 }
 
+// budgets counts the AWS::Budgets::Budget resources in every template and
+// returns them with the stack each is in.
+func budgets(all map[string]assertions.Template) (found map[string]map[string]any, stackOf map[string]string) {
+	found, stackOf = map[string]map[string]any{}, map[string]string{}
+	for stack, tpl := range all {
+		for id, r := range *tpl.FindResources(jsii.String("AWS::Budgets::Budget"), nil) {
+			found[stack+"/"+id] = *r
+			stackOf[stack+"/"+id] = stack
+		}
+	}
+	return found, stackOf
+}
+
+func TestMonthlyBudgetIsOneBudgetForTheWholeApp(t *testing.T) {
+	// GIVEN two vaults and a bucket, each notifying someone
+	ctx := map[string]any{
+		"vaults":           map[string]any{"Family-Photos": map[string]any{}, "Holiday": map[string]any{"notifyEmails": []any{"partner@example.com"}}},
+		"buckets":          "holiday-photos",
+		"notifyEmails":     []any{"owner@example.com"},
+		"monthlyBudgetUsd": 12.5,
+	}
+	// WHEN the app is synthesized
+	all := templates(t, "budget", ctx)
+	// THEN there is exactly one budget, in its own stack
+	found, stackOf := budgets(all)
+	require.Len(t, found, 1)
+	for id, r := range found {
+		assert.Equal(t, qnapglacier.BudgetStackName, stackOf[id])
+		props := r["Properties"].(map[string]any)
+		data := props["Budget"].(map[string]any)
+		assert.Equal(t, "COST", data["BudgetType"])
+		assert.Equal(t, "MONTHLY", data["TimeUnit"])
+		assert.Equal(t, map[string]any{"Amount": 12.5, "Unit": "USD"}, data["BudgetLimit"])
+		assert.Equal(t, map[string]any{"Fn::Join": []any{"", []any{"qnap-glacier-monthly-", map[string]any{"Ref": "AWS::Region"}}}}, data["BudgetName"])
+		assert.Equal(t, map[string]any{"Dimensions": map[string]any{"Key": "SERVICE", "Values": []any{
+			"Amazon Glacier", "Amazon Simple Storage Service", "AWS Secrets Manager",
+			"Amazon Simple Notification Service", "AWS Lambda", "AmazonCloudWatch",
+		}}}, data["FilterExpression"])
+		subscribers := []any{
+			map[string]any{"SubscriptionType": "EMAIL", "Address": "owner@example.com"},
+			map[string]any{"SubscriptionType": "EMAIL", "Address": "partner@example.com"},
+		}
+		notification := func(kind string, percent float64) any {
+			return map[string]any{
+				"Notification": map[string]any{"NotificationType": kind, "ComparisonOperator": "GREATER_THAN", "Threshold": percent, "ThresholdType": "PERCENTAGE"},
+				"Subscribers":  subscribers,
+			}
+		}
+		assert.Equal(t, []any{notification("ACTUAL", 80), notification("ACTUAL", 100), notification("FORECASTED", 100)}, props["NotificationsWithSubscribers"])
+	}
+	assert.Len(t, all, 4, "two vault stacks, a bucket stack and the budget's")
+}
+
+func TestNoBudgetWithoutMonthlyBudgetUsd(t *testing.T) {
+	found, _ := budgets(templates(t, "two-vaults", map[string]any{"vaults": "photos,archive_2024.old", "notifyEmails": "owner@example.com"}))
+	assert.Empty(t, found)
+	found, _ = budgets(templates(t, "one-bucket", map[string]any{"buckets": "family-photos", "notifyEmails": "owner@example.com"}))
+	assert.Empty(t, found)
+}
+
 func TestStacksTakeAccountAndRegionFromTheCLIProfile(t *testing.T) {
 	getenv := func(k string) string {
 		return map[string]string{"CDK_DEFAULT_ACCOUNT": "111122223333", "CDK_DEFAULT_REGION": "eu-west-1"}[k]
@@ -231,6 +291,20 @@ func TestBadContextEndsInClearErrorsAndWritesNothing(t *testing.T) {
 				`qnap-glacier: error: context "vaults": vault "A": null is not an object of settings: give {} or settings such as {"vaultMode": "existing"}`,
 				`qnap-glacier: error: context "buckets": bucket "photos": null is not an object of settings: give {} or settings such as {"storageClass": "DEEP_ARCHIVE"}`,
 			}},
+		{"rejects a budget that is not a number", map[string]any{"monthlyBudgetUsd": "ten", "notifyEmails": "owner@example.com"},
+			[]string{`qnap-glacier: error: context "monthlyBudgetUsd": "ten" is not a number: must be more than 0 and at most 100000 US dollars, with at most 2 decimals (cents)`}},
+		{"rejects a budget of 0", map[string]any{"monthlyBudgetUsd": 0.0, "notifyEmails": "owner@example.com"},
+			[]string{`qnap-glacier: error: context "monthlyBudgetUsd": 0: must be more than 0 and at most 100000 US dollars, with at most 2 decimals (cents)`}},
+		{"rejects a negative budget", map[string]any{"monthlyBudgetUsd": "-5", "notifyEmails": "owner@example.com"},
+			[]string{`qnap-glacier: error: context "monthlyBudgetUsd": -5: must be more than 0 and at most 100000 US dollars, with at most 2 decimals (cents)`}},
+		{"rejects fractions of a cent", map[string]any{"monthlyBudgetUsd": 12.345, "notifyEmails": "owner@example.com"},
+			[]string{`qnap-glacier: error: context "monthlyBudgetUsd": 12.345 has 3 decimals: must be more than 0 and at most 100000 US dollars, with at most 2 decimals (cents)`}},
+		{"rejects an absurd budget", map[string]any{"monthlyBudgetUsd": "1e9", "notifyEmails": "owner@example.com"},
+			[]string{`qnap-glacier: error: context "monthlyBudgetUsd": 1e+09: must be more than 0 and at most 100000 US dollars, with at most 2 decimals (cents)`}},
+		{"rejects a budget with no e-mail to tell", map[string]any{"monthlyBudgetUsd": 20.0, "vaults": "photos"},
+			[]string{`qnap-glacier: error: context "monthlyBudgetUsd": 20 given, but no vault or bucket has "notifyEmails": the budget e-mails its warnings to those addresses, so set "notifyEmails" too`}},
+		{"rejects a vault whose stack is the budget's", map[string]any{"monthlyBudgetUsd": 20.0, "vaults": "Budget", "notifyEmails": "owner@example.com"},
+			[]string{`qnap-glacier: error: context "monthlyBudgetUsd": "Budget" would get stack "QnapGlacier-Budget", the budget's stack: rename it, or drop "monthlyBudgetUsd"`}},
 		{"rejects vault names that differ only in case", map[string]any{"vaults": "Photos,photos"},
 			[]string{`qnap-glacier: error: context "vaults": "Photos" and "photos" differ only in letter case: IAM user and policy names ignore case, so their users would collide; rename one`}},
 	}
@@ -310,6 +384,40 @@ func TestTheAppSetsItsFeatureFlagsAndCdkJSONStillWins(t *testing.T) {
 	assert.Empty(t, cdktest.CdkJSONContext(t, "cdk.json"), "cdk.json's context holds the owner's settings only, and ships empty")
 }
 
+// TestSettingsWhereTheCLIDoesNotPassThemAreRefused runs the app in a
+// project directory whose cdk.json has "vaults" next to "app", and with a
+// ~/.cdk.json that has "notifyEmails" at its top level: the CLI passes
+// neither to the app, so the app reads both files itself and refuses them,
+// though its context alone is valid. The same settings inside "context"
+// are fine.
+func TestSettingsWhereTheCLIDoesNotPassThemAreRefused(t *testing.T) {
+	props := appProps(t, nil, false, "")
+	project, home := t.TempDir(), t.TempDir()
+	withHome := func(k string) string { return map[string]string{"HOME": home}[k] }
+	t.Chdir(project)
+	write := func(path, content string) {
+		require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+	}
+
+	write("cdk.json", `{"app": "go run .", "vaults": ["Family-Photos"], "context": {"buckets": "family-photos"}}`)
+	write(filepath.Join(home, ".cdk.json"), `{"profile": "nas", "notifyEmails": ["owner@example.com"], "context": {}}`)
+	out := t.TempDir()
+	props.Outdir = jsii.String(out)
+	var stderr bytes.Buffer
+	assert.Equal(t, 1, run(props, withHome, &stderr))
+	assert.Equal(t, `qnap-glacier: error: cdk.json: setting "vaults" is at the top level, where the CDK CLI does not pass it to the app: move it into "context"
+qnap-glacier: error: ~/.cdk.json: setting "notifyEmails" is at the top level, where the CDK CLI does not pass it to the app: move it into "context"
+`, stderr.String())
+	entries, err := os.ReadDir(out)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "no template or assembly is written")
+
+	write("cdk.json", `{"app": "go run .", "context": {"vaults": ["Family-Photos"]}}`)
+	write(filepath.Join(home, ".cdk.json"), `{"profile": "nas", "context": {"notifyEmails": ["owner@example.com"]}}`)
+	_, err = newApp(appProps(t, nil, false, ""), withHome)
+	assert.NoError(t, err, "settings inside \"context\" are the CLI's to pass on")
+}
+
 func TestShippedCdkJSONHoldsNoSettingsOfTheOwner(t *testing.T) {
 	for key := range cdktest.CdkJSONContext(t, "cdk.json") {
 		assert.True(t, config.IsCDKKey(key), "cdk.json's context holds %q: the README's walkthrough adds the owner's settings itself", key)
@@ -322,7 +430,8 @@ func TestShippedCdkJSONHoldsNoSettingsOfTheOwner(t *testing.T) {
 // validator on.
 // The default vault keeps its defaults, so its stack is the default app's;
 // two more vaults cover the other modes with every optional part switched
-// on, and two buckets the bucket stacks (protected, and with a given name). It is the suite's one synth with the validator.
+// on, and two buckets the bucket stacks (protected, and with a given name),
+// and a monthly budget its stack. It is the suite's one synth with the validator.
 func TestEveryModePassesTheStrictCloudFormationValidator(t *testing.T) {
 	// "cdk synth" without a profile leaves the stacks environment-agnostic;
 	// "cdk deploy" gives the app the account, which puts literal account
@@ -343,12 +452,14 @@ func TestEveryModePassesTheStrictCloudFormationValidator(t *testing.T) {
 				"protectArchivesDays": `{"Existing-Vault":90,"Stack-Vault":90}`,
 				"notifyEmails":        "owner@example.com",
 				"buckets":             `{"family-photos":{"storageClass":"DEEP_ARCHIVE","protectArchivesDays":90},"holiday":{"bucketName":"my-holiday-backups"}}`,
+				"monthlyBudgetUsd":    "25",
 			}, true, out), getenv, &stderr)
 			fixtures.CountSynth()
 			assert.Equal(t, 0, code, stderr.String())
 			for _, target := range []string{"QNAP-Glacier-Vault", "Existing-Vault", "Stack-Vault", "family-photos", "holiday"} {
 				assert.FileExists(t, filepath.Join(out, qnapglacier.StackName(target)+".template.json"))
 			}
+			assert.FileExists(t, filepath.Join(out, qnapglacier.BudgetStackName+".template.json"))
 			// CloudFormation's validator rule W9013 (hard-coded account ID in
 			// an ARN) is on aws-cdk-lib's ignore list today; check what it
 			// would: the vault access policy travels as a string, and names

@@ -126,8 +126,7 @@ func TestReadmeWalkthroughBuildsWhatItPromises(t *testing.T) {
 			// the watcher wires the vault the NAS creates.
 			assert.Empty(t, cdktest.Resources(tpl, "Custom::GlacierVault"), "the NAS creates the vault")
 			assert.Empty(t, cdktest.Resources(tpl, "Custom::GlacierVaultNotifications"), "no deploy-time configuration")
-			_, fn := cdktest.Only(t, tpl, "AWS::Lambda::Function")
-			env := cdktest.Props(fn)["Environment"].(map[string]any)["Variables"].(map[string]any)
+			env := watcherEnv(t, tpl)
 			assert.Contains(t, env["TAGS"], `"owner":"me"`, "the watcher tags the vault")
 			assert.Contains(t, cdktest.Flatten(t, env["POLICY"]), `"glacier:ArchiveAgeInDays":"`+step.protectDay+`"`,
 				"the watcher protects archives younger than %s days", step.protectDay)
@@ -162,4 +161,20 @@ func TestReadmeConfigurationTableListsEverySetting(t *testing.T) {
 		listed = append(listed, m[1])
 	}
 	assert.ElementsMatch(t, config.Keys, listed, "the settings in the README's Configuration table")
+}
+
+// watcherEnv returns the environment of app mode's watcher: the stack's
+// one function with an environment (the other is the check that Glacier
+// serves the account).
+func watcherEnv(t *testing.T, tpl assertions.Template) map[string]any {
+	t.Helper()
+	var env map[string]any
+	for _, fn := range cdktest.Resources(tpl, "AWS::Lambda::Function") {
+		if e, ok := cdktest.Props(fn)["Environment"].(map[string]any); ok {
+			require.Nil(t, env, "one watcher")
+			env = e["Variables"].(map[string]any)
+		}
+	}
+	require.NotNil(t, env, "a watcher")
+	return env
 }

@@ -113,7 +113,10 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		letGlacierPublish(this, b.topic, stack.Account())
 	}
 	subscribeEmails(this, b.topic, p.NotifyEmails)
-	b.vaultConfig = configureVault(this, &p, b.vaultArn, topicArn)
+	b.vaultConfig = configureVault(this, &p, b.vaultArn, b.topic, topicArn)
+	// Nothing of the BackupUser is created before the check has found that
+	// Glacier serves the account (accountcheck.go).
+	this.Node().AddDependency(accountCheckFor(this, p.VaultName, b.vaultArn))
 	return b
 }
 

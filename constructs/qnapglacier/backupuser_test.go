@@ -229,9 +229,12 @@ func TestOutputsTellTheOwnerWhereTheKeyIs(t *testing.T) {
 	})
 }
 
-func TestTopicPolicyEnforcesTLSAndLetsOnlyGlacierOfThisAccountPublish(t *testing.T) {
+// In app mode (the default) the watcher's error alarm publishes too, and
+// only that alarm of this account.
+func TestTopicPolicyEnforcesTLSAndLetsOnlyGlacierAndTheAlarmOfThisAccountPublish(t *testing.T) {
 	tpl := defaultTemplate(t)
 	topicID, _ := cdktest.Only(t, tpl, "AWS::SNS::Topic")
+	alarmID, _ := cdktest.Only(t, tpl, "AWS::CloudWatch::Alarm")
 	_, policy := cdktest.Only(t, tpl, "AWS::SNS::TopicPolicy")
 	props := cdktest.Props(policy)
 	assert.Equal(t, []any{map[string]any{"Ref": topicID}}, props["Topics"])
@@ -246,6 +249,14 @@ func TestTopicPolicyEnforcesTLSAndLetsOnlyGlacierOfThisAccountPublish(t *testing
 			"Sid": "AllowGlacierPublish", "Effect": "Allow", "Principal": map[string]any{"Service": "glacier.amazonaws.com"},
 			"Action": "sns:Publish", "Resource": topic,
 			"Condition": map[string]any{"StringEquals": map[string]any{"AWS:SourceOwner": map[string]any{"Ref": "AWS::AccountId"}}},
+		},
+		map[string]any{
+			"Sid": "AllowWatcherAlarm", "Effect": "Allow", "Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
+			"Action": "sns:Publish", "Resource": topic,
+			"Condition": map[string]any{
+				"ArnEquals":    map[string]any{"aws:SourceArn": map[string]any{"Fn::GetAtt": []any{alarmID, "Arn"}}},
+				"StringEquals": map[string]any{"aws:SourceAccount": map[string]any{"Ref": "AWS::AccountId"}},
+			},
 		},
 	}, statements)
 }

@@ -3,7 +3,6 @@ package qnapglacier
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
@@ -79,7 +78,7 @@ func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *
 		// SNS reports nothing for an hour with no message: that is "none".
 		TreatMissingData: awscloudwatch.TreatMissingData_NOT_BREACHING,
 	})
-	action := awscloudwatchactions.NewSnsAction(digest)
+	action := newTopicAction(digest)
 	alarm.AddAlarmAction(action)
 	alarm.AddOkAction(action)
 	// The digest's policy replaces SNS's default one (EnforceSSL adds a

@@ -25,9 +25,10 @@
 // limits their number is CloudFormation's 500 resources per stack: a vault
 // in stack mode with protection takes 10 resources (user, policy, key,
 // secret, topic, topic policy, four custom resources) plus one per e-mail
-// address, so 49 such vaults fit in one stack; in app mode a vault takes 12
-// (its watcher brings a schedule, a permission, a function, a role, its
-// policy and a log group), so 41 fit.
+// address, so 49 such vaults fit in one stack; in app mode a vault takes 14
+// (its watcher brings a schedule, a permission, a function, its invoke
+// settings, a role, its policy, a log group and an error alarm), and the
+// stack 5 of its own, so 35 fit.
 // The Glacier permissions of the custom resources do not limit it: they sit
 // on one role per stack, one statement per vault, and what passes IAM's
 // 10,240 characters of inline policy moves into managed policies (4 of
@@ -37,4 +38,10 @@
 // and, under "QnapGlacierCustomResources", its role and its log group
 // (kept two weeks, deleted with the stack); a stack with an AwsCustomResource
 // of its own made earlier keeps that function's role and log group.
+// Every stack with a BackupUser also gets, under "QnapGlacierAccountCheck",
+// a function and a custom resource (Custom::GlacierAccountCheck) that
+// fail the deploy, before anything of a BackupUser is created, when
+// Glacier answers NoLongerSupportedException (an account it no longer
+// serves); they use that role and log group, which in app mode exist for
+// them alone.
 package qnapglacier

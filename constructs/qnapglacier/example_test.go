@@ -36,7 +36,8 @@ func ExampleNewBackupUser() {
 
 // A vault that already exists: the stack wires its notifications, tags it
 // and denies deleting archives younger than 90 days, with custom resources
-// under VaultConfig(). Anything that must wait for that depends on it.
+// under VaultConfig(), after the stack's check that Glacier serves the
+// account. Anything that must wait for the vault config depends on it.
 func ExampleNewBackupUser_existingVaultWithProtection() {
 	app := awscdk.NewApp(nil)
 	stack := awscdk.NewStack(app, jsii.String("MyNasBackup"), nil)
@@ -59,7 +60,7 @@ func ExampleNewBackupUser_existingVaultWithProtection() {
 	sort.Strings(custom)
 	fmt.Println(custom)
 	// Output:
-	// [Custom::GlacierVaultAccessPolicy Custom::GlacierVaultNotifications Custom::GlacierVaultTags]
+	// [Custom::GlacierAccountCheck Custom::GlacierVaultAccessPolicy Custom::GlacierVaultNotifications Custom::GlacierVaultTags]
 }
 
 // Two vaults sharing one topic: the topic gets Glacier's publish

@@ -17,10 +17,10 @@ import (
 // TestCdkNagAwsSolutionsFindsNothingUnsuppressed runs cdk-nag's
 // AwsSolutions pack over one app holding a vault stack in each mode and
 // two bucket stacks (one environment-agnostic with a derived bucket name,
-// one with an account, a region and a given bucket name), with every
-// optional part switched on. Every finding the package accepts is
-// suppressed on its resource with a written reason; anything else fails
-// here.
+// one with an account, a region and a given bucket name) and a budget
+// stack, with every optional part switched on. Every finding the package
+// accepts is suppressed on its resource with a written reason; anything
+// else fails here.
 func TestCdkNagAwsSolutionsFindsNothingUnsuppressed(t *testing.T) {
 	app := cdktest.NewApp(nil, nil)
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
@@ -47,6 +47,9 @@ func TestCdkNagAwsSolutionsFindsNothingUnsuppressed(t *testing.T) {
 	stacks = append(stacks, qnapglacier.NewBucketStack(app, jsii.String("Nag-bucket-placed"), &qnapglacier.BucketStackProps{
 		StackProps:   awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String("111122223333"), Region: jsii.String("eu-west-1")}},
 		BackupBucket: bucket,
+	}))
+	stacks = append(stacks, qnapglacier.NewBudgetStack(app, jsii.String("Nag-budget"), &qnapglacier.BudgetStackProps{
+		CostBudget: qnapglacier.CostBudgetProps{MonthlyLimitUsd: jsii.Number(10), NotifyEmails: []string{"owner@example.com"}},
 	}))
 	// One synth for the whole app: assertions.Annotations_FromStack would
 	// synthesize it again for each stack.

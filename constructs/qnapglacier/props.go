@@ -68,10 +68,13 @@ type BackupUserProps struct {
 	// ([TopicPolicyWarning]) and the caller must allow Glacier themselves.
 	// Each address in NotifyEmails is subscribed to a topic once, however
 	// many BackupUsers share it; for a topic in another stack the
-	// subscription is made in that stack.
+	// subscription is made in that stack. In app mode the watcher's error
+	// alarm publishes to it too: a topic of yours with a policy must also
+	// allow cloudwatch.amazonaws.com sns:Publish (the BackupUser adds that
+	// statement only to a topic it creates).
 	//
 	// Default: a new topic that enforces TLS and lets only Glacier, on
-	// behalf of this account, publish.
+	// behalf of this account, and (app mode) the watcher's alarm publish.
 	Topic awssns.ITopic
 
 	// NotifyEmails are e-mail addresses subscribed to the topic. Each one

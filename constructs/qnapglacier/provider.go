@@ -64,21 +64,24 @@ type customResourceProvider struct {
 	logs awslogs.ILogGroup // nil when the function already exists
 }
 
-// providerFor returns the stack's custom-resource provider settings. When
-// the function exists already (another AwsCustomResource made it first),
-// its role is used as it is and its log group is left to its maker.
+// providerFor returns the stack's custom-resource provider settings: this
+// package's role and log group once it has made them (for the
+// AwsCustomResource function, or for the account check's function). When
+// the AwsCustomResource function exists already and this package made no
+// role for it (another AwsCustomResource made it first), its role is used
+// as it is and its log group is left to its maker.
 func providerFor(scope constructs.Construct) customResourceProvider {
 	stack := awscdk.Stack_Of(scope)
-	if c := stack.Node().TryFindChild(jsii.String(awsCustomResourceProviderID)); c != nil {
-		if fn, ok := c.(awslambda.IFunction); ok && fn.Role() != nil {
-			suppressProviderNag(fn.Role())
-			return customResourceProvider{role: fn.Role()}
-		}
-	}
 	if c := stack.Node().TryFindChild(jsii.String(providerScopeID)); c != nil {
 		return customResourceProvider{
 			role: c.Node().FindChild(jsii.String(providerRoleID)).(awsiam.IRole),
 			logs: c.Node().FindChild(jsii.String(providerLogsID)).(awslogs.ILogGroup),
+		}
+	}
+	if c := stack.Node().TryFindChild(jsii.String(awsCustomResourceProviderID)); c != nil {
+		if fn, ok := c.(awslambda.IFunction); ok && fn.Role() != nil {
+			suppressProviderNag(fn.Role())
+			return customResourceProvider{role: fn.Role()}
 		}
 	}
 	scope = constructs.NewConstruct(stack, jsii.String(providerScopeID))

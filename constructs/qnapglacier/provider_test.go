@@ -34,7 +34,7 @@ func TestACallersEarlierAwsCustomResourceKeepsItsFunctionAndGetsTheVaultPermissi
 		})
 		return stack
 	})
-	_, fn := cdktest.Only(t, tpl, "AWS::Lambda::Function")
+	_, fn := onlyFunction(t, tpl)
 	roleID := cdktest.Props(fn)["Role"].(map[string]any)["Fn::GetAtt"].([]any)[0].(string)
 	role := cdktest.Resources(tpl, "AWS::IAM::Role")[roleID]
 	require.NotNil(t, role)
@@ -51,7 +51,11 @@ func TestACallersEarlierAwsCustomResourceKeepsItsFunctionAndGetsTheVaultPermissi
 			continue
 		}
 		for _, s := range cdktest.Props(p)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
-			if st := s.(map[string]any); st["Resource"] != nil && assert.ObjectsAreEqual(vaultArn(defaultVault), st["Resource"]) {
+			st := s.(map[string]any)
+			if st["Action"] == "glacier:DescribeVault" {
+				continue // the account check's (accountcheck_test.go)
+			}
+			if st["Resource"] != nil && assert.ObjectsAreEqual(vaultArn(defaultVault), st["Resource"]) {
 				found = true
 				assert.ElementsMatch(t, []any{"glacier:SetVaultNotifications", "glacier:DeleteVaultNotifications",
 					"glacier:AddTagsToVault", "glacier:RemoveTagsFromVault"}, st["Action"])

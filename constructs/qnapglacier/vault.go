@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/customresources"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -52,12 +53,12 @@ type vaultCall struct {
 // the NAS creates the vault later, it adds the watcher that configures the
 // vault once it exists (watcher.go). It returns the construct holding
 // them.
-func configureVault(scope constructs.Construct, p *BackupUserProps, vaultArn, topicArn *string) constructs.Construct {
+func configureVault(scope constructs.Construct, p *BackupUserProps, vaultArn *string, topic awssns.ITopic, topicArn *string) constructs.Construct {
 	// "Vault" and the IDs below are the construct IDs of live resources:
 	// keep them, or a deploy re-runs their delete calls.
 	this := constructs.NewConstruct(scope, jsii.String("Vault"))
 	if !p.VaultMode.configuresVault() {
-		watchVault(this, p, vaultArn, topicArn)
+		watchVault(this, p, vaultArn, topic, topicArn)
 		return this
 	}
 	vault := *p.VaultName

@@ -45,12 +45,14 @@ func appProtectedTemplate(t *testing.T) assertions.Template {
 }
 
 // customResources returns the template's custom resources of each type.
+// (The stack's Glacier account check, every mode's, is left out: see
+// accountcheck_test.go.)
 func customResources(tpl assertions.Template) map[string]map[string]any {
 	byType := map[string]map[string]any{}
 	resources := (*tpl.ToJSON())["Resources"].(map[string]any)
 	for id, r := range resources {
 		res := r.(map[string]any)
-		if typ := res["Type"].(string); len(typ) > 8 && typ[:8] == "Custom::" {
+		if typ := res["Type"].(string); len(typ) > 8 && typ[:8] == "Custom::" && typ != qnapglacier.AccountCheckType {
 			res["LogicalId"] = id
 			byType[typ] = res
 		}
@@ -114,7 +116,7 @@ func TestVaultStackOutputsTheCallersNextStep(t *testing.T) {
 func TestAppModeWatchesForTheVaultTheNASCreates(t *testing.T) {
 	tpl := appProtectedTemplate(t)
 	topicID, _ := cdktest.Only(t, tpl, "AWS::SNS::Topic")
-	fnID, fn := cdktest.Only(t, tpl, "AWS::Lambda::Function")
+	fnID, fn := onlyFunction(t, tpl)
 	props := cdktest.Props(fn)
 	code := props["Code"].(map[string]any)["ZipFile"].(string)
 	assert.Contains(t, code, "exports.handler", "the watcher's code is inline: no asset for a go-get user to miss")
@@ -134,17 +136,29 @@ func TestAppModeWatchesForTheVaultTheNASCreates(t *testing.T) {
 	require.Len(t, targets, 1)
 	assert.Equal(t, map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}}, targets[0].(map[string]any)["Arn"])
 
-	_, logs := cdktest.Only(t, tpl, "AWS::Logs::LogGroup")
+	// The watcher's own log group (the stack's other one is the account
+	// check's, accountcheck_test.go).
+	logsRef := props["LoggingConfig"].(map[string]any)["LogGroup"].(map[string]any)["Ref"].(string)
+	logs := cdktest.Resources(tpl, "AWS::Logs::LogGroup")[logsRef]
+	require.NotNil(t, logs, "the watcher logs to a log group of the stack")
 	assert.Equal(t, "Delete", logs["DeletionPolicy"], "cdk destroy leaves nothing running or stored")
 	_, invoke := cdktest.Only(t, tpl, "AWS::Lambda::EventInvokeConfig")
 	assert.Equal(t, 0.0, cdktest.Props(invoke)["MaximumRetryAttempts"], "the next hour's run is the retry: no message sent twice")
 
-	_, unprotected := cdktest.Only(t, defaultTemplate(t), "AWS::Lambda::Function")
+	_, unprotected := onlyFunction(t, defaultTemplate(t))
 	plain := cdktest.Props(unprotected)["Environment"].(map[string]any)["Variables"].(map[string]any)
 	assert.NotContains(t, plain, "POLICY", "without protection the watcher sets no policy (and removes its own)")
 	assert.NotContains(t, plain, "PROTECT_DAYS")
 
-	_, policy := cdktest.Only(t, tpl, "AWS::IAM::Policy")
+	roleID := props["Role"].(map[string]any)["Fn::GetAtt"].([]any)[0].(string)
+	var policy map[string]any
+	for _, p := range cdktest.Resources(tpl, "AWS::IAM::Policy") {
+		if assert.ObjectsAreEqual([]any{map[string]any{"Ref": roleID}}, cdktest.Props(p)["Roles"]) {
+			require.Nil(t, policy, "the watcher's role has one policy")
+			policy = p
+		}
+	}
+	require.NotNil(t, policy, "the watcher's role has a policy")
 	statements := cdktest.Props(policy)["PolicyDocument"].(map[string]any)["Statement"].([]any)
 	byAction := map[string]any{}
 	for _, st := range statements {
@@ -156,7 +170,7 @@ func TestAppModeWatchesForTheVaultTheNASCreates(t *testing.T) {
 	want := map[string]any{"logs:CreateLogStream": nil, "logs:PutLogEvents": nil, "sns:Publish": map[string]any{"Ref": topicID}}
 	for _, a := range []string{
 		"glacier:DescribeVault", "glacier:GetVaultNotifications", "glacier:SetVaultNotifications",
-		"glacier:ListTagsForVault", "glacier:AddTagsToVault",
+		"glacier:ListTagsForVault", "glacier:AddTagsToVault", "glacier:RemoveTagsFromVault",
 		"glacier:GetVaultAccessPolicy", "glacier:SetVaultAccessPolicy", "glacier:DeleteVaultAccessPolicy",
 	} {
 		want[a] = vaultArn(defaultVault)
@@ -182,7 +196,7 @@ func TestExistingModeConfiguresTheVaultWithoutCreatingIt(t *testing.T) {
 func TestModesThatConfigureAtDeployDoNotWatch(t *testing.T) {
 	for name, tpl := range map[string]assertions.Template{"existing": existingTemplate(t), "stack": stackModeTemplate(t)} {
 		assert.Empty(t, cdktest.Resources(tpl, "AWS::Events::Rule"), "%s mode: no schedule", name)
-		_, fn := cdktest.Only(t, tpl, "AWS::Lambda::Function")
+		_, fn := onlyFunction(t, tpl)
 		assert.Nil(t, cdktest.Props(fn)["Code"].(map[string]any)["ZipFile"], "%s mode: the one function is the custom resources' handler, not the watcher", name)
 	}
 }
@@ -309,14 +323,16 @@ func TestProtectionLimitsTheUsersDeleteArchiveInEveryMode(t *testing.T) {
 
 func TestCustomResourcePermissionsAreScopedToTheVault(t *testing.T) {
 	tpl := stackModeTemplate(t)
-	fnID, fn := cdktest.Only(t, tpl, "AWS::Lambda::Function")
+	fnID, fn := onlyFunction(t, tpl)
 	fnRole := cdktest.Props(fn)["Role"].(map[string]any)["Fn::GetAtt"].([]any)[0].(string)
 	_, logs := cdktest.Only(t, tpl, "AWS::Logs::LogGroup")
 	policyID, policy := cdktest.Only(t, tpl, "AWS::IAM::Policy")
 	assert.Equal(t, []any{map[string]any{"Ref": fnRole}}, cdktest.Props(policy)["Roles"], "the one inline policy is the role of function %s", fnID)
 	statements := cdktest.Props(policy)["PolicyDocument"].(map[string]any)["Statement"].([]any)
-	require.Len(t, statements, 2, "logging and the one vault: nothing else")
-	logging, vault := statements[0].(map[string]any), statements[1].(map[string]any)
+	require.Len(t, statements, 3, "logging, the one vault and the account check: nothing else")
+	logging, vault, check := statements[0].(map[string]any), statements[1].(map[string]any), statements[2].(map[string]any)
+	assert.Equal(t, map[string]any{"Action": "glacier:DescribeVault", "Effect": "Allow", "Resource": vaultArn(defaultVault)}, check,
+		"the account check reads the one vault")
 	assert.Equal(t, []any{"logs:CreateLogStream", "logs:PutLogEvents"}, logging["Action"])
 	assert.Equal(t, map[string]any{"Fn::GetAtt": []any{logicalID(t, tpl, logs), "Arn"}}, logging["Resource"], "only its own log group")
 	assert.Equal(t, "Allow", vault["Effect"])
@@ -351,7 +367,7 @@ func TestCustomResourceLogsGoWithTheStack(t *testing.T) {
 	logsID, logs := cdktest.Only(t, tpl, "AWS::Logs::LogGroup")
 	assert.Equal(t, "Delete", logs["DeletionPolicy"], "cdk destroy leaves no log group behind")
 	assert.Equal(t, 14.0, cdktest.Props(logs)["RetentionInDays"])
-	_, fn := cdktest.Only(t, tpl, "AWS::Lambda::Function")
+	_, fn := onlyFunction(t, tpl)
 	assert.Equal(t, map[string]any{"Ref": logsID}, cdktest.Props(fn)["LoggingConfig"].(map[string]any)["LogGroup"],
 		"the function logs to that group, not to a /aws/lambda/ group Lambda would create and keep")
 }
@@ -367,4 +383,34 @@ func TestModeChangesKeepTheUserKeyAndSecret(t *testing.T) {
 	app := ids(defaultTemplate(t))
 	assert.Equal(t, app, ids(existingTemplate(t)), "app -> existing")
 	assert.Equal(t, app, ids(stackModeTemplate(t)), "existing -> stack")
+}
+
+// TestAFailingWatcherIsHeard: the watcher's errors, summed over an hour
+// (one run), alarm at the first one; the alarm and the all-clear both go
+// to the vault's topic, so the owner's e-mails get them; an hour with no
+// run is no alarm.
+func TestAFailingWatcherIsHeard(t *testing.T) {
+	tpl := appProtectedTemplate(t)
+	topicID, _ := cdktest.Only(t, tpl, "AWS::SNS::Topic")
+	fnID, _ := onlyFunction(t, tpl)
+	_, alarm := cdktest.Only(t, tpl, "AWS::CloudWatch::Alarm")
+	props := cdktest.Props(alarm)
+	assert.Equal(t, "AWS/Lambda", props["Namespace"])
+	assert.Equal(t, "Errors", props["MetricName"])
+	assert.Equal(t, []any{map[string]any{"Name": "FunctionName", "Value": map[string]any{"Ref": fnID}}}, props["Dimensions"], "the watcher's errors")
+	assert.Equal(t, "Sum", props["Statistic"])
+	assert.Equal(t, 3600.0, props["Period"])
+	assert.Equal(t, 1.0, props["EvaluationPeriods"])
+	assert.Equal(t, 1.0, props["DatapointsToAlarm"])
+	assert.Equal(t, 1.0, props["Threshold"])
+	assert.Equal(t, "GreaterThanOrEqualToThreshold", props["ComparisonOperator"])
+	assert.Equal(t, "notBreaching", props["TreatMissingData"])
+	topic := []any{map[string]any{"Ref": topicID}}
+	assert.Equal(t, topic, props["AlarmActions"], "the alarm goes to the vault's topic")
+	assert.Equal(t, topic, props["OKActions"], "and so does the all-clear")
+	assert.Nil(t, props["InsufficientDataActions"])
+
+	for name, other := range map[string]assertions.Template{"existing": existingTemplate(t), "stack": stackModeTemplate(t)} {
+		assert.Empty(t, cdktest.Resources(other, "AWS::CloudWatch::Alarm"), "%s mode has no watcher, so no alarm", name)
+	}
 }

@@ -7,11 +7,12 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -91,14 +92,18 @@ var watcherActions = []string{
 	"glacier:DescribeVault",
 	"glacier:GetVaultNotifications", "glacier:SetVaultNotifications",
 	"glacier:ListTagsForVault", "glacier:AddTagsToVault",
+	// Only for its own tag holding a message whose publish failed, once
+	// the message is sent.
+	"glacier:RemoveTagsFromVault",
 	"glacier:GetVaultAccessPolicy", "glacier:SetVaultAccessPolicy",
 	// Only for the stack's own protection policy, once protection is off.
 	"glacier:DeleteVaultAccessPolicy",
 }
 
-// watchVault adds the watcher under scope. Its construct IDs ("Watcher"
-// and its children) are those of live resources.
-func watchVault(scope constructs.Construct, p *BackupUserProps, vaultArn, topicArn *string) {
+// watchVault adds the watcher under scope, and an alarm on its errors that
+// tells topic (topicArn). Its construct IDs ("Watcher" and its children)
+// are those of live resources.
+func watchVault(scope constructs.Construct, p *BackupUserProps, vaultArn *string, topic awssns.ITopic, topicArn *string) {
 	if len(watcherCode) > maxInlineCode {
 		panic("qnapglacier: watcher.js is longer than Lambda's 4,096 characters of inline code")
 	}
@@ -150,8 +155,52 @@ func watchVault(scope constructs.Construct, p *BackupUserProps, vaultArn, topicA
 	awsevents.NewRule(this, jsii.String("Schedule"), &awsevents.RuleProps{
 		Description: jsii.String("Checks Glacier vault " + *p.VaultName + " every hour"),
 		Schedule:    awsevents.Schedule_Expression(jsii.String(WatcherSchedule)),
-		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, &awseventstargets.LambdaFunctionProps{
-			RetryAttempts: jsii.Number(0),
-		})},
+		Targets:     &[]awsevents.IRuleTarget{newLambdaTarget(fn, jsii.Number(0))},
 	})
+	alarmOnErrors(this, fn, logs, p, topic)
+}
+
+// alarmOnErrors makes a failing watcher heard: at least one error in an
+// hour (one run) sends the alarm to the vault's topic, so the owner's
+// e-mails get it, and the next run that succeeds sends the all-clear (OK)
+// there too. An hour without a run is no alarm. A run that changed the
+// vault but could not publish its message fails, and so ends here as
+// well (and the message waits in a vault tag for the next run:
+// watcher.js).
+func alarmOnErrors(scope constructs.Construct, fn awslambda.Function, logs awslogs.LogGroup, p *BackupUserProps, topic awssns.ITopic) {
+	alarm := awscloudwatch.NewAlarm(scope, jsii.String("ErrorAlarm"), &awscloudwatch.AlarmProps{
+		AlarmDescription: jsii.String(fitName("qnap-glacier: the watcher of Glacier vault ", *p.VaultName,
+			" failed in the last hour; its log group says why", 1024)),
+		Metric: fn.MetricErrors(&awscloudwatch.MetricOptions{
+			Period:    awscdk.Duration_Hours(jsii.Number(1)),
+			Statistic: jsii.String("Sum"),
+		}),
+		Threshold:          jsii.Number(1),
+		EvaluationPeriods:  jsii.Number(1),
+		DatapointsToAlarm:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
+	alarm.AddAlarmAction(newTopicAction(topic))
+	alarm.AddOkAction(newTopicAction(topic))
+	// The policy of the topic the BackupUser created (newTopic's, which
+	// replaces SNS's default) must let CloudWatch publish, for this alarm
+	// only. A caller's topic is left to the caller (props.Topic says so):
+	// it may be imported, or in another stack, where naming the alarm would
+	// make the two stacks depend on each other.
+	if _, ours := topic.Node().Scope().(*backupUser); !ours {
+		return
+	}
+	stack := awscdk.Stack_Of(scope)
+	topic.AddToResourcePolicy(awsiam.PolicyStatement_FromJson(map[string]any{
+		"Sid":       "AllowWatcherAlarm",
+		"Effect":    "Allow",
+		"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
+		"Action":    "sns:Publish",
+		"Resource":  topic.TopicArn(),
+		"Condition": map[string]any{
+			"ArnEquals":    map[string]any{"aws:SourceArn": alarm.AlarmArn()},
+			"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
+		},
+	}))
 }

@@ -1,16 +1,18 @@
-// Wires a vault that the NAS creates (app mode): run on a schedule, it
-// applies the stack's notifications, tags and protection once the vault
-// exists, puts back what was changed by hand, and tells the topic when it
-// changed something. Inline Lambda code: at most 4,096 characters.
+// Wires a vault the NAS creates (app mode), hourly: applies the stack's
+// notifications, tags and protection once the vault exists, puts back what
+// is changed by hand, and tells the topic what it changed. Inline Lambda
+// code: at most 4,096 characters.
 const G = require('@aws-sdk/client-glacier');
 const { SNSClient, PublishCommand } = require('@aws-sdk/client-sns');
 const g = new G.GlacierClient({ apiVersion: '2012-06-01' });
 const E = process.env;
 const v = { accountId: '-', vaultName: E.VAULT_NAME };
 const EVENTS = ['ArchiveRetrievalCompleted', 'InventoryRetrievalCompleted'];
-// Until the NAS creates the vault (and in an account Glacier no longer
-// serves) there is nothing to do: no error, no message.
-const QUIET = ['ResourceNotFoundException', 'NoLongerSupportedException'];
+// Until the NAS creates the vault there is nothing to do. Every other
+// error fails the run, which the stack's alarm reports.
+const QUIET = ['ResourceNotFoundException'];
+// A message whose publish failed waits in this vault tag for the next run.
+const UNSENT = 'qnap-glacier:unsent';
 
 const call = (name, extra) => g.send(new G[name + 'Command']({ ...v, ...extra }));
 async function get(name) {
@@ -22,17 +24,16 @@ async function get(name) {
   }
 }
 
-// Policies compare as data: key order, spacing, a one-item list for its
-// item, a number for its text, and "*" for {"AWS": "*"} do not matter, in
-// case Glacier hands the policy back in another form than it was given.
+// Policies compare as data (key order, spacing, a one-item list for its
+// item, a number for its text, "*" for {"AWS": "*"} do not matter): Glacier
+// may hand a policy back in another form.
 const canon = (x) => Array.isArray(x) ? (x.length == 1 ? canon(x[0]) : x.map(canon))
   : typeof x == 'number' ? String(x)
   : x && typeof x == 'object' ? (JSON.stringify(x) == '{"AWS":"*"}' ? '*'
     : Object.keys(x).sort().reduce((o, k) => (o[k] = canon(x[k]), o), {})) : x;
 const same = (a, b) => JSON.stringify(canon(JSON.parse(a))) == JSON.stringify(canon(JSON.parse(b)));
-// The stack's own protection policy, recognized when protection is turned
-// off so that it can be removed (and only then: a policy of the owner's
-// own stays).
+// The stack's own protection policy, removed once protection is off (an
+// owner's own policy stays).
 const OURS = /"Sid":"DenyDeletingArchivesYoungerThan\d+Days"/;
 
 exports.handler = async () => {
@@ -60,11 +61,18 @@ exports.handler = async () => {
     await call('DeleteVaultAccessPolicy');
     changed.push('protection removed');
   }
+  if (have[UNSENT]) changed.push(...have[UNSENT].split('/').filter((c) => !changed.includes(c)));
   if (changed.length) {
     let m = 'Vault ' + v.vaultName + ' now sends its retrieval notifications (' + EVENTS.join(', ') + ') here';
     m += E.PROTECT_DAYS ? '; archives younger than ' + E.PROTECT_DAYS + ' days cannot be deleted' : '; its archives are not protected from deletion';
     m += '.\n\nqnap-glacier applied: ' + changed.join(', ') + '. It checks the vault every hour and puts back what is changed by hand.';
-    await new SNSClient({}).send(new PublishCommand({ TopicArn: E.TOPIC_ARN, Subject: ('Glacier vault ' + v.vaultName).slice(0, 90) + ' is wired', Message: m }));
+    try {
+      await new SNSClient({}).send(new PublishCommand({ TopicArn: E.TOPIC_ARN, Subject: ('Glacier vault ' + v.vaultName).slice(0, 90) + ' is wired', Message: m }));
+    } catch (x) {
+      await call('AddTagsToVault', { Tags: { [UNSENT]: changed.join('/') } }).catch(() => 0);
+      throw x;
+    }
+    if (have[UNSENT]) await call('RemoveTagsFromVault', { TagKeys: [UNSENT] });
   }
   console.log('vault ' + v.vaultName + ': ' + (changed.join(', ') || 'as configured'));
   return { changed };

@@ -1,13 +1,16 @@
 // Package app builds the qnap-glacier CDK app from its settings: one stack
-// per vault and one per bucket. The command (qnap-glacier.go) synthesizes what it builds; the
+// per vault and one per bucket, and one for the cost budget when it is set. The command (qnap-glacier.go) synthesizes what it builds; the
 // tests, including the deploy-contract test, build the very same app.
 package app
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
+	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -17,8 +20,11 @@ import (
 
 // New reads the settings from the app's context and adds one stack per
 // vault and one per bucket, without synthesizing. getenv supplies the CDK CLI's environment
-// (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION).
+// (CDK_DEFAULT_ACCOUNT, CDK_DEFAULT_REGION, and HOME for ~/.cdk.json).
+// A setting put where the CLI does not pass it on (the top level of
+// cdk.json in the working directory, or of ~/.cdk.json) is refused.
 func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error) {
+	misplaced := misplacedSettings(getenv)
 	app := awscdk.NewApp(withFeatureFlags(props))
 	// The whole context, to catch unknown keys: the App has merged
 	// props.Context, the CLI's context (CDK_CONTEXT_JSON, or the file named
@@ -39,7 +45,7 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 		}
 	}
 	cfg, err := config.FromContext(all)
-	if err != nil {
+	if err := errors.Join(misplaced, err); err != nil {
 		return nil, err
 	}
 	env := config.Env(getenv)
@@ -63,6 +69,20 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 			BackupBucket: cfg.BackupBucketProps(bucket),
 		})
 	}
+	// One budget for the whole app, in a stack of its own: deploying one
+	// vault's stack, or removing a vault, leaves it alone.
+	if cfg.MonthlyBudgetUsd > 0 {
+		qnapglacier.NewBudgetStack(app, jsii.String(qnapglacier.BudgetStackName), &qnapglacier.BudgetStackProps{
+			StackProps: awscdk.StackProps{
+				Env:         env,
+				Description: jsii.String("qnap-glacier: monthly cost budget over the services its stacks use"),
+			},
+			CostBudget: qnapglacier.CostBudgetProps{
+				MonthlyLimitUsd: jsii.Number(cfg.MonthlyBudgetUsd),
+				NotifyEmails:    cfg.BudgetEmails,
+			},
+		})
+	}
 	return app, nil
 }
 
@@ -79,6 +99,30 @@ func withFeatureFlags(props *awscdk.AppProps) *awscdk.AppProps {
 	}
 	p.Context = &ctx
 	return &p
+}
+
+// misplacedSettings checks the CDK CLI's two configuration files whose
+// top level the CLI keeps to itself: cdk.json in the directory the CLI
+// runs the app in (the app's working directory) and ~/.cdk.json. A file
+// that is not there is fine.
+func misplacedSettings(getenv func(string) string) error {
+	files := [][2]string{{"cdk.json", "cdk.json"}}
+	if home := getenv("HOME"); home != "" {
+		files = append(files, [2]string{"~/.cdk.json", filepath.Join(home, ".cdk.json")})
+	}
+	var errs []error
+	for _, f := range files {
+		raw, err := os.ReadFile(f[1])
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %v", f[0], err))
+			continue
+		}
+		errs = append(errs, config.MisplacedSettings(f[0], raw))
+	}
+	return errors.Join(errs...)
 }
 
 // givenContext returns the context as the owner wrote it, decoded in Go.

@@ -29,6 +29,12 @@ type Config struct {
 	Buckets []string
 	// BucketSettings are each bucket's settings, by bucket name.
 	BucketSettings map[string]BucketSettings
+	// MonthlyBudgetUsd is the app's one cost budget, in US dollars a
+	// month; 0 is none.
+	MonthlyBudgetUsd float64
+	// BudgetEmails are the addresses the budget e-mails: every vault's and
+	// bucket's notifyEmails, each once, sorted.
+	BudgetEmails []string
 }
 
 // VaultSettings are one vault's settings: the global value of each
@@ -232,6 +238,7 @@ func FromContext(ctx map[string]any) (*Config, error) {
 	c.BucketSettings = readBucketSettings(ctx, defaults, buckets, bucketOwn, &errs)
 	errs.add(inSetting(KeyBuckets), bucketCollisions(c))
 	errs.add("", settingsWithoutTargets(ctx))
+	readBudget(ctx[KeyMonthlyBudget], c, &errs)
 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

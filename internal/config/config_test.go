@@ -343,3 +343,26 @@ func TestReportsEveryProblemInAVaultsObjectOnItsOwnLine(t *testing.T) {
 		`context "vaults": vault "a": unknown setting "vaultmode": did you mean "vaultMode"?`,
 	}, strings.Split(err.Error(), "\n"))
 }
+
+func TestMisplacedSettings(t *testing.T) {
+	cases := []struct {
+		name, raw, want string
+	}{
+		{"accepts settings inside context", `{"app":"go run .","context":{"vaults":["a"],"monthlyBudgetUsd":5}}`, ""},
+		{"accepts the CLI's own keys", `{"app":"go run .","profile":"nas","watch":{},"output":"cdk.out"}`, ""},
+		{"rejects vaults next to app", `{"app":"go run .","vaults":["a"],"buckets":"b"}`,
+			`cdk.json: setting "buckets" is at the top level, where the CDK CLI does not pass it to the app: move it into "context"` + "\n" +
+				`cdk.json: setting "vaults" is at the top level, where the CDK CLI does not pass it to the app: move it into "context"`},
+		{"rejects a file that is not an object", `["vaults"]`, "cdk.json: not a JSON object: json: cannot unmarshal array into Go value of type map[string]json.RawMessage"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := config.MisplacedSettings("cdk.json", []byte(c.raw))
+			if c.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			assert.EqualError(t, err, c.want)
+		})
+	}
+}

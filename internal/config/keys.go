@@ -21,12 +21,15 @@ const (
 	KeyStorageClass     = "storageClass"
 	KeyArchiveAfterDays = "archiveAfterDays"
 	KeyKeepDeletedDays  = "keepDeletedDays"
+
+	KeyMonthlyBudget = "monthlyBudgetUsd"
 )
 
 // Keys are the app's settings, in the order the README lists them.
 var Keys = []string{
 	KeyVaults, KeyNotifyEmails, KeyKeySerial, KeyUserName, KeyVaultMode, KeyVaultTags, KeyProtectDays,
 	KeyBuckets, KeyBucketName, KeyStorageClass, KeyArchiveAfterDays, KeyKeepDeletedDays,
+	KeyMonthlyBudget,
 }
 
 // VaultKeys are the settings a vault's own object in "vaults" may hold:

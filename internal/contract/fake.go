@@ -60,6 +60,7 @@ type Fake struct {
 	requests  []Request
 	responses map[string]Response // by RequestId
 	answers   map[string]answer   // by "METHOD path"
+	all       *answer             // FailAll's, before any other
 }
 
 // answer is a canned HTTP answer: a JSON body, or an AWS error when code
@@ -105,12 +106,21 @@ func (f *Fake) Answer(method, path string, status int, body any) {
 	f.answers[method+" "+path] = answer{status: status, body: body}
 }
 
-// Heal forgets every Fail and Answer: the fake answers every request with
-// success again.
+// FailAll makes the fake answer every API request with an AWS JSON error
+// until Heal is called: an account the service refuses as a whole.
+func (f *Fake) FailAll(status int, code, message string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.all = &answer{status: status, code: code, message: message}
+}
+
+// Heal forgets every Fail, FailAll and Answer: the fake answers every
+// request with success again.
 func (f *Fake) Heal() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	clear(f.answers)
+	f.all = nil
 }
 
 // Take returns the API requests received since the last Take.
@@ -152,7 +162,11 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	f.requests = append(f.requests, Request{
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body,
 	})
-	if a, ok := f.answers[r.Method+" "+r.URL.Path]; ok {
+	a, ok := f.answers[r.Method+" "+r.URL.Path]
+	if f.all != nil {
+		a, ok = *f.all, true
+	}
+	if ok {
 		w.Header().Set("Content-Type", "application/json")
 		if a.code != "" {
 			// AWS JSON protocols name the error in this header and in the body.

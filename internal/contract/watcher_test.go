@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
@@ -29,8 +30,10 @@ func newWatcher(t *testing.T, vault string) *watcher {
 	st := stack(t, first, vault)
 	var fn map[string]any
 	for _, r := range st.Resources {
-		if r["Type"] == "AWS::Lambda::Function" {
-			require.Nil(t, fn, "app mode has one function, the watcher")
+		// The watcher, not the account check's function
+		// (accountcheck_test.go): the one with the vault in its environment.
+		if r["Type"] == "AWS::Lambda::Function" && cdktest.Props(r)["Environment"] != nil {
+			require.Nil(t, fn, "app mode has one watcher")
 			fn = cdktest.Props(r)
 		}
 	}
@@ -219,5 +222,75 @@ func TestTheWatcherRemovesItsOwnProtectionOnceItIsTurnedOff(t *testing.T) {
 	changed, glacier, sns = w.tick(t)
 	assert.Empty(t, changed, "an owner's own policy stays")
 	assert.Len(t, glacier, 4, "only reads")
+	assert.Empty(t, sns)
+}
+
+// tickFails plays one run that must fail, as Lambda counts a handler that
+// throws (the error alarm's metric), and returns the error and what was
+// sent.
+func (w *watcher) tickFails(t *testing.T) (err error, glacier, sns []contract.Request) {
+	t.Helper()
+	_, err = w.handler.Call(map[string]any{"version": "0", "id": "schedule-run", "detail-type": "Scheduled Event", "source": "aws.events", "detail": map[string]any{}})
+	require.Error(t, err, "the run must fail, so that the alarm hears it")
+	return err, w.glacier.Take(), w.sns.Take()
+}
+
+// TestAWatcherThatCannotPublishFailsAndSendsTheMessageNextRun: the
+// watcher wires a new vault but SNS refuses the message. The run fails
+// (the error alarm hears it) and the message waits in a vault tag; the
+// next run sends it, with what was applied, and removes the tag.
+func TestAWatcherThatCannotPublishFailsAndSendsTheMessageNextRun(t *testing.T) {
+	w := newWatcher(t, appVault)
+	w.vaultExists(nil, map[string]any{}, "")
+	w.sns.Fail("POST", "/", 403, "AuthorizationError", "User is not authorized to perform: SNS:Publish")
+	_, glacier, sns := w.tickFails(t)
+	assert.Len(t, sns, 1, "the watcher tried to tell the owner")
+	last := glacier[len(glacier)-1]
+	assert.Equal(t, "POST "+vaultPath+"/tags add", last.Method+" "+last.Path+" "+last.Query.Get("operation"), "the message waits in a tag")
+	body, err := last.JSON()
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"Tags": map[string]any{"qnap-glacier:unsent": "notifications/tags/protection"}}, body)
+
+	// The next run: the vault is wired (and holds the tag); SNS works again.
+	w.sns.Heal()
+	tags := map[string]any{"qnap-glacier:unsent": "notifications/tags/protection"}
+	maps.Copy(tags, w.tags)
+	w.vaultExists(w.wired(), tags, w.policy)
+	changed, glacier, sns := w.tick(t)
+	assert.Equal(t, []string{"notifications", "tags", "protection"}, changed, "what the failed run applied is reported now")
+	if assert.Len(t, sns, 1, "the message is sent on the next run") {
+		form, err := url.ParseQuery(string(sns[0].Body))
+		require.NoError(t, err)
+		assert.Contains(t, form.Get("Message"), "qnap-glacier applied: notifications, tags, protection.")
+	}
+	checkRequests(t, "re-sent", append(slices.Clone(reads), call{
+		method: "POST", path: vaultPath + "/tags", operation: "remove", body: map[string]any{"TagKeys": []any{"qnap-glacier:unsent"}},
+	}), glacier)
+
+	// Sent: the run after is quiet again.
+	w.vaultExists(w.wired(), w.tags, w.policy)
+	changed, _, sns = w.tick(t)
+	assert.Empty(t, changed)
+	assert.Empty(t, sns)
+}
+
+// TestAWatcherFailsOnGlacierErrorsInsteadOfSwallowingThem: a Glacier
+// error while wiring, and an account Glacier no longer serves (once a
+// quiet "nothing to do"), fail the run, so that the alarm hears them; no
+// message claims a change that was not made.
+func TestAWatcherFailsOnGlacierErrorsInsteadOfSwallowingThem(t *testing.T) {
+	w := newWatcher(t, appVault)
+	w.vaultExists(nil, map[string]any{}, "")
+	w.glacier.Fail("PUT", vaultPath+"/notification-configuration", 400, "InvalidParameterValueException", "Invalid SNS topic")
+	err, glacier, sns := w.tickFails(t)
+	assert.Contains(t, err.Error(), "Invalid SNS topic")
+	assert.Len(t, glacier, 3, "it stopped at the failed call")
+	assert.Empty(t, sns, "no message for a change that was not made")
+
+	w.glacier.Heal()
+	w.glacier.FailAll(400, "NoLongerSupportedException", noLongerSupported)
+	err, glacier, sns = w.tickFails(t)
+	assert.Contains(t, err.Error(), "no longer supported")
+	assert.Len(t, glacier, 1)
 	assert.Empty(t, sns)
 }
