@@ -110,4 +110,3 @@ func run(args []string, stdout, stderr io.Writer) int {
 func oneLine(err error) string {
 	return strings.Join(strings.Fields(err.Error()), " ")
 }
-
