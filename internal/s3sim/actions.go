@@ -30,7 +30,11 @@ type target struct {
 func parseTarget(r *http.Request) target {
 	p := strings.TrimPrefix(r.URL.Path, "/")
 	bucket, key, _ := strings.Cut(p, "/")
-	return target{bucket: bucket, key: key, query: r.URL.Query()}
+	q := r.URL.Query()
+	// The AWS SDK for Go v2 (and others) add "x-id=<Operation>", an
+	// operation hint that S3 ignores: it names no subresource.
+	q.Del("x-id")
+	return target{bucket: bucket, key: key, query: q}
 }
 
 func (t target) has(sub string) bool { _, ok := t.query[sub]; return ok }
