@@ -15,11 +15,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strings"
 	"time"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/qnap-glacier/qnap-glacier/internal/check"
 )
@@ -80,7 +80,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	opts := []func(*config.LoadOptions) error{
 		config.WithRetryer(check.Retryer),
-		config.WithHTTPClient(&http.Client{Timeout: 30 * time.Second}),
+		// A buildable client, so that AWS_CA_BUNDLE still works.
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(30 * time.Second)),
 	}
 	if *profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(*profile))

@@ -176,7 +176,12 @@ func set(t *Target, key string, v any) error {
 			}
 			t.ProtectDays = f
 		default:
-			return fmt.Errorf("%v is not a number", v)
+			// Numbers other than JSON's (a Go caller's context).
+			f, err := strconv.ParseFloat(fmt.Sprint(v), 64)
+			if err != nil {
+				return fmt.Errorf("%v is not a number", v)
+			}
+			t.ProtectDays = f
 		}
 	case keyVaultMode:
 		s, ok := v.(string)

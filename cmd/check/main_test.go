@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/awsfake"
+	"github.com/qnap-glacier/qnap-glacier/internal/check"
+	"github.com/qnap-glacier/qnap-glacier/internal/s3sim"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	account = "111122223333"
+	region  = "eu-west-1"
+)
+
+// golden reads a template the construct synthesized, as its golden test
+// keeps it (constructs/qnapglacier/testdata/golden): what the stacks
+// really output, synthesized once by that test.
+func golden(t *testing.T, name string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "constructs", "qnapglacier", "testdata", "golden", name+".template.json"))
+	require.NoError(t, err)
+	return raw
+}
+
+// world is a deployed app on local fakes: the AWS fake for every service
+// but S3, and s3sim for the bucket.
+type world struct {
+	fake     *awsfake.Fake
+	s3       *s3sim.Server
+	dir      string
+	deployed *awsfake.Deployed
+	template []byte
+}
+
+// newWorld deploys template as the stack of the app's only vault or
+// bucket described by context (cdk.json's). For a bucket, s3sim serves
+// the bucket as the template configures it, after edit (nil for none)
+// changes its options to seed a fault.
+func newWorld(t *testing.T, template string, context map[string]any, deploy bool, edit func(*s3sim.Options)) *world {
+	t.Helper()
+	w := &world{fake: awsfake.Start(account), dir: t.TempDir(), template: golden(t, template)}
+	t.Cleanup(w.fake.Close)
+	raw, err := json.Marshal(map[string]any{"app": "go run .", "context": context})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(w.dir, "cdk.json"), raw, 0o644))
+	targets, err := check.Targets(context)
+	require.NoError(t, err)
+	require.Len(t, targets, 1)
+	if deploy {
+		w.deployed, err = w.fake.Deploy(w.template, targets[0].Stack, region)
+		require.NoError(t, err)
+	}
+	if targets[0].Kind == "bucket" {
+		tt, err := s3sim.FromTemplate(w.template, account, region)
+		require.NoError(t, err)
+		key, secret := "AKIANOTDEPLOYED00000", "none"
+		if w.deployed != nil {
+			key, secret = w.deployed.AccessKeyID, w.deployed.SecretAccessKey
+		}
+		opts := tt.Options(key, secret)
+		opts.Users = append(opts.Users, s3sim.User{AccessKeyID: awsfake.Admin, SecretAccessKey: awsfake.AdminSecret,
+			Arn:      "arn:aws:iam::" + account + ":user/admin",
+			Policies: []json.RawMessage{json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`)}})
+		if edit != nil {
+			edit(&opts)
+		}
+		w.s3 = s3sim.Start(t, opts)
+	}
+	return w
+}
+
+// env points the SDK's standard configuration at the fakes, with the
+// administrator's credentials, and nowhere else: no profile files, no
+// instance metadata, and a dead proxy for anything not on 127.0.0.1.
+func (w *world) env(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", awsfake.Admin)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", awsfake.AdminSecret)
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_REGION", region)
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(w.dir, "no-aws-config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(w.dir, "no-aws-credentials"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_ENDPOINT_URL", w.fake.URL)
+	t.Setenv("HTTPS_PROXY", "http://127.0.0.1:1")
+	t.Setenv("HTTP_PROXY", "http://127.0.0.1:1")
+	t.Setenv("NO_PROXY", "")
+	if w.s3 != nil {
+		t.Setenv("AWS_ENDPOINT_URL_S3", w.s3.URL)
+		t.Setenv("AWS_CA_BUNDLE", w.s3.CACertFile)
+	}
+}
+
+// run runs the command as "go run ./cmd/check" would, in the world's
+// project directory.
+func (w *world) run(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	w.env(t)
+	var out, errOut bytes.Buffer
+	code = run(append([]string{"--dir", w.dir}, args...), &out, &errOut)
+	stdout, stderr = out.String(), errOut.String()
+	if w.deployed != nil {
+		// No secret is ever printed.
+		assert.NotContains(t, stdout+stderr, w.deployed.SecretAccessKey)
+		assert.NotContains(t, stdout+stderr, awsfake.AdminSecret)
+	}
+	return stdout, stderr, code
+}
+
+// lines splits output into lines, each check's.
+func lines(s string) []string {
+	return strings.Split(strings.TrimRight(s, "\n"), "\n")
+}
+
+// statuses counts the lines by status word.
+func statuses(out string) map[string][]string {
+	by := map[string][]string{}
+	for _, l := range lines(out) {
+		f := strings.Fields(l)
+		if len(f) > 0 {
+			by[f[0]] = append(by[f[0]], l)
+		}
+	}
+	return by
+}
+
+var (
+	stackModeContext = map[string]any{"vaults": map[string]any{"QNAP-Glacier-Vault": map[string]any{
+		"vaultMode": "stack", "vaultTags": map[string]any{"owner": "me", "cost-center": "home"}, "protectArchivesDays": 90}}}
+	appModeContext         = map[string]any{}
+	defaultBucketContext   = map[string]any{"buckets": map[string]any{"family-photos": map[string]any{}}, "notifyEmails": []any{"owner@example.com"}}
+	protectedBucketContext = map[string]any{"buckets": map[string]any{"holiday": map[string]any{
+		"bucketName": "my-holiday-backups", "storageClass": "DEEP_ARCHIVE", "archiveAfterDays": 30, "protectArchivesDays": 365}}}
+)
+
+// healthyVault is a stack-mode vault stack as deployed, holding archives.
+func healthyVault(t *testing.T) *world {
+	w := newWorld(t, "stack-mode", stackModeContext, true, nil)
+	w.fake.Vault(region, "QNAP-Glacier-Vault").Archives = 12
+	return w
+}
+
+func TestHealthyVaultStackGivesOnlyOK(t *testing.T) {
+	w := healthyVault(t)
+	out, errOut, code := w.run(t)
+	t.Log("\n" + out)
+	assert.Equal(t, 0, code, errOut)
+	assert.Empty(t, errOut)
+	by := statuses(out)
+	assert.Equal(t, []string{"ok"}, keys(by), out)
+	for _, check := range []string{"stack", "key", "glacier", "vault", "notifications", "tags", "protection", "vault delete", "e-mail"} {
+		assert.Contains(t, out, ": "+check+": ")
+	}
+}
+
+func TestHealthyAppModeVaultWaitsForTheNAS(t *testing.T) {
+	w := newWorld(t, "app-mode", appModeContext, true, nil)
+	out, errOut, code := w.run(t)
+	t.Log("\n" + out)
+	assert.Equal(t, 0, code, errOut)
+	by := statuses(out)
+	assert.Len(t, by["waiting"], 1, out)
+	assert.Contains(t, strings.Join(by["waiting"], ""), "does not exist yet")
+	assert.Empty(t, by["FAIL"])
+	assert.Contains(t, out, "vault delete: DeleteVault by the NAS's key is refused")
+}
+
+func TestHealthyProtectedBucketStackGivesOnlyOK(t *testing.T) {
+	w := newWorld(t, "bucket-protected", protectedBucketContext, true, nil)
+	out, errOut, code := w.run(t)
+	t.Log("\n" + out)
+	for _, e := range w.s3.Log() {
+		t.Log(e)
+	}
+	assert.Equal(t, 0, code, errOut)
+	assert.Equal(t, []string{"ok"}, keys(statuses(out)), out)
+	assert.Contains(t, out, "object lock: enabled, default retention GOVERNANCE 365 days.")
+}
+
+func TestHealthyDefaultBucketStackGivesOnlyOK(t *testing.T) {
+	w := newWorld(t, "bucket-default", defaultBucketContext, true, nil)
+	w.fake.ConfirmAll()
+	out, errOut, code := w.run(t)
+	t.Log("\n" + out)
+	for _, e := range w.s3.Log() {
+		t.Log(e)
+	}
+	assert.Equal(t, 0, code, errOut)
+	assert.Equal(t, []string{"ok"}, keys(statuses(out)), out)
+}
+
+func keys(m map[string][]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
