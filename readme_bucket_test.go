@@ -60,7 +60,7 @@ func TestReadmeListsEveryActionOfTheBucketUser(t *testing.T) {
 	end := strings.Index(text[start+1:], "\n## ")
 	require.Greater(t, end, 0)
 	rows := regexp.MustCompile("(?m)^\\| `(s3:[A-Za-z]+)` \\| ([^|]+) \\|").FindAllStringSubmatch(text[start:start+1+end], -1)
-	where := map[string]string{"`*`": "*", "the bucket": "bucket", "its objects": "objects"}
+	where := map[string]string{"`*`": "*", "the bucket": "bucket", "its objects": "objects", "not granted": "none"}
 	listed := map[string][]string{}
 	for _, r := range rows {
 		w, ok := where[strings.TrimSpace(r[2])]
@@ -76,6 +76,13 @@ func TestReadmeListsEveryActionOfTheBucketUser(t *testing.T) {
 		slices.Sort(listed[w])
 		assert.Equal(t, want, listed[w], "the README's actions on %s", w)
 	}
+	var notGranted []string
+	for a := range qnapglacier.BucketUserNotGrantedActions() {
+		notGranted = append(notGranted, a)
+	}
+	slices.Sort(notGranted)
+	slices.Sort(listed["none"])
+	assert.Equal(t, notGranted, listed["none"], "the README's actions that are not granted")
 }
 
 // readmeSection returns the README's section under heading (a full
