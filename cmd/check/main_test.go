@@ -38,6 +38,8 @@ type world struct {
 	dir      string
 	deployed *awsfake.Deployed
 	template []byte
+	// extraEnv overrides the environment env sets.
+	extraEnv map[string]string
 }
 
 // newWorld deploys template as the stack of the app's only vault or
@@ -97,6 +99,9 @@ func (w *world) env(t *testing.T) {
 	if w.s3 != nil {
 		t.Setenv("AWS_ENDPOINT_URL_S3", w.s3.URL)
 		t.Setenv("AWS_CA_BUNDLE", w.s3.CACertFile)
+	}
+	for k, v := range w.extraEnv {
+		t.Setenv(k, v)
 	}
 }
 

@@ -70,7 +70,7 @@ func (c *Checker) bucket(ctx context.Context, t Target, info *stackInfo) {
 		}
 	}
 
-	c.versioning(cctx, s, stack, bucket)
+	versioned := c.versioning(cctx, s, stack, bucket)
 	c.objectLock(cctx, s, t, bucket)
 
 	// A version delete of the check's own key's "null" version, which does
@@ -116,6 +116,9 @@ func (c *Checker) bucket(ctx context.Context, t Target, info *stackInfo) {
 		c.add(stack, "delete", Fail, "the NAS's key cannot delete its upload ("+short(err)+"): backup apps that prune will fail.", deploy)
 	case aws.ToBool(del.DeleteMarker):
 		c.add(stack, "delete", OK, "deleted the object: S3 left a delete marker and kept the version.", "")
+	case !versioned:
+		// Reported once, on the versioning line.
+		c.add(stack, "delete", OK, "deleted the object; no delete marker, since versioning is off (see versioning).", "")
 	default:
 		c.add(stack, "delete", Fail, "deleted the object without a delete marker: the version is gone.", "turn versioning on: run cdk deploy "+stack+" again.")
 	}
@@ -136,13 +139,16 @@ func (c *Checker) refused(stack, check string, err error, action, harm string) {
 		"run cdk deploy "+stack+" again so that the bucket policy denies "+action+" to the backup user, and remove it from any policy attached to that user.")
 }
 
-func (c *Checker) versioning(ctx context.Context, s *s3.Client, stack, bucket string) {
+// versioning reports the bucket's versioning, and whether it is on.
+func (c *Checker) versioning(ctx context.Context, s *s3.Client, stack, bucket string) bool {
 	v, err := s.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
 	switch {
 	case err != nil:
 		c.add(stack, "versioning", Fail, "the NAS's key cannot read it ("+short(err)+").", "run cdk deploy "+stack+" again to restore the user's policy.")
+		return true
 	case v.Status == s3types.BucketVersioningStatusEnabled:
 		c.add(stack, "versioning", OK, "enabled.", "")
+		return true
 	default:
 		state := string(v.Status)
 		if state == "" {
@@ -150,6 +156,7 @@ func (c *Checker) versioning(ctx context.Context, s *s3.Client, stack, bucket st
 		}
 		c.add(stack, "versioning", Fail, state+": an overwrite or a delete destroys the backup.",
 			"run cdk deploy "+stack+" again, which turns versioning on.")
+		return false
 	}
 }
 

@@ -28,7 +28,7 @@ func (c *Checker) vault(ctx context.Context, t Target, info *stackInfo) {
 	g := glacier.NewFromConfig(info.nas)
 	name := info.outputs["VaultName"]
 	stack := t.Stack
-	deploy := "run cdk deploy " + stack + " again, which sets it."
+	deploy := "run cdk deploy " + stack + " again, which sets the vault's notifications, tags and protection."
 	if t.Mode == "app" {
 		deploy = "the stack's watcher sets it within the hour after the vault appears; if it has not, read the watcher's log group in CloudWatch, or set \"vaultMode\": \"existing\" for this vault in cdk.json and run cdk deploy " + stack + "."
 	}
