@@ -61,18 +61,24 @@ func TestEachSeededFaultGivesItsOwnFailLine(t *testing.T) {
 		check, fix string
 	}{
 		{
-			name:  "a version delete allowed",
-			world: func(t *testing.T) *world { return newWorld(t, "bucket-protected", protectedBucketContext, true, allowUser("s3:DeleteObjectVersion")) },
+			name: "a version delete allowed",
+			world: func(t *testing.T) *world {
+				return newWorld(t, "bucket-protected", protectedBucketContext, true, allowUser("s3:DeleteObjectVersion"))
+			},
 			stack: bucketStack, check: "version delete", fix: "so that the bucket policy denies s3:DeleteObjectVersion to the backup user",
 		},
 		{
-			name:  "a governance bypass allowed",
-			world: func(t *testing.T) *world { return newWorld(t, "bucket-protected", protectedBucketContext, true, allowUser("s3:BypassGovernanceRetention")) },
+			name: "a governance bypass allowed",
+			world: func(t *testing.T) *world {
+				return newWorld(t, "bucket-protected", protectedBucketContext, true, allowUser("s3:BypassGovernanceRetention"))
+			},
 			stack: bucketStack, check: "governance bypass", fix: "denies s3:BypassGovernanceRetention",
 		},
 		{
-			name:  "a bucket policy change allowed",
-			world: func(t *testing.T) *world { return newWorld(t, "bucket-protected", protectedBucketContext, true, allowUser("s3:PutBucketPolicy")) },
+			name: "a bucket policy change allowed",
+			world: func(t *testing.T) *world {
+				return newWorld(t, "bucket-protected", protectedBucketContext, true, allowUser("s3:PutBucketPolicy"))
+			},
 			stack: bucketStack, check: "policy change", fix: "denies s3:PutBucketPolicy",
 		},
 		{
@@ -109,13 +115,17 @@ func TestEachSeededFaultGivesItsOwnFailLine(t *testing.T) {
 			stack: vaultStack, check: "notifications", fix: "run cdk deploy " + vaultStack + " again, which sets the vault's notifications, tags and protection.",
 		},
 		{
-			name:  "one event missing",
-			world: func(t *testing.T) *world { return vault(t, func(_ *awsfake.Fake, v *awsfake.Vault) { v.Events = v.Events[:1] }) },
+			name: "one event missing",
+			world: func(t *testing.T) *world {
+				return vault(t, func(_ *awsfake.Fake, v *awsfake.Vault) { v.Events = v.Events[:1] })
+			},
 			stack: vaultStack, check: "notifications", fix: "run cdk deploy " + vaultStack + " again, which sets the vault's notifications, tags and protection.",
 		},
 		{
-			name:  "a tag missing",
-			world: func(t *testing.T) *world { return vault(t, func(_ *awsfake.Fake, v *awsfake.Vault) { delete(v.Tags, "owner") }) },
+			name: "a tag missing",
+			world: func(t *testing.T) *world {
+				return vault(t, func(_ *awsfake.Fake, v *awsfake.Vault) { delete(v.Tags, "owner") })
+			},
 			stack: vaultStack, check: "tags", fix: "run cdk deploy " + vaultStack + " again, which sets the vault's notifications, tags and protection.",
 		},
 		{
@@ -135,13 +145,17 @@ func TestEachSeededFaultGivesItsOwnFailLine(t *testing.T) {
 			stack: vaultStack, check: "vault delete", fix: "remove glacier:DeleteVault from every policy attached to the backup user",
 		},
 		{
-			name:  "a vault the stack should have created is gone",
-			world: func(t *testing.T) *world { return vault(t, func(f *awsfake.Fake, _ *awsfake.Vault) { delete(f.Vaults[region], vaultName) }) },
+			name: "a vault the stack should have created is gone",
+			world: func(t *testing.T) *world {
+				return vault(t, func(f *awsfake.Fake, _ *awsfake.Vault) { delete(f.Vaults[region], vaultName) })
+			},
 			stack: vaultStack, check: "vault", fix: "run cdk deploy " + vaultStack + " again.",
 		},
 		{
-			name:  "an account Glacier no longer serves",
-			world: func(t *testing.T) *world { return vault(t, func(f *awsfake.Fake, _ *awsfake.Vault) { f.NoLongerSupported = true }) },
+			name: "an account Glacier no longer serves",
+			world: func(t *testing.T) *world {
+				return vault(t, func(f *awsfake.Fake, _ *awsfake.Vault) { f.NoLongerSupported = true })
+			},
 			stack: vaultStack, check: "glacier", fix: `back up to an S3 bucket instead: move "QNAP-Glacier-Vault" from "vaults" to "buckets" in cdk.json and run cdk deploy.`,
 		},
 		{
