@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -209,4 +210,126 @@ func keys(m map[string][]string) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+func TestNoCredentialsGivesOneLineAndExit2(t *testing.T) {
+	w := newWorld(t, "stack-mode", stackModeContext, true, nil)
+	w.extraEnv = map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}
+	out, errOut, code := w.run(t)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Equal(t, []string{"check: " + check.NoCredentials}, lines(errOut))
+	assert.Empty(t, w.fake.Log(), "nothing is asked of AWS without credentials")
+}
+
+func TestNoRegionGivesOneLineAndExit2(t *testing.T) {
+	w := newWorld(t, "stack-mode", stackModeContext, true, nil)
+	w.extraEnv = map[string]string{"AWS_REGION": ""}
+	out, errOut, code := w.run(t)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	require.Len(t, lines(errOut), 1, errOut)
+	assert.Contains(t, errOut, "no AWS region: set AWS_REGION")
+}
+
+func TestRejectsARegionThatIsNoRegionName(t *testing.T) {
+	w := newWorld(t, "stack-mode", stackModeContext, true, nil)
+	out, errOut, code := w.run(t, "--region", "eu-west1")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Equal(t, []string{`check: AWS region "eu-west1" is not a region name such as eu-west-1: set AWS_REGION to the region you deployed the stacks to`}, lines(errOut))
+}
+
+func TestRefusedCredentialsGiveOneLine(t *testing.T) {
+	w := newWorld(t, "stack-mode", stackModeContext, true, nil)
+	w.extraEnv = map[string]string{"AWS_ACCESS_KEY_ID": "AKIAUNKNOWNEXAMPLE00"}
+	out, errOut, code := w.run(t)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	require.Len(t, lines(errOut), 1, errOut)
+	assert.Contains(t, errOut, "AWS refused your credentials (InvalidClientTokenId")
+}
+
+func TestJSONReportsTheSameResults(t *testing.T) {
+	w := newWorld(t, "bucket-default", defaultBucketContext, true, nil)
+	text, _, textCode := w.run(t)
+	out, errOut, code := w.run(t, "--json")
+	assert.Equal(t, 1, code, errOut)
+	assert.Equal(t, textCode, code)
+	var rep check.Report
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+	assert.False(t, rep.OK)
+	assert.Equal(t, account, rep.Account)
+	assert.Equal(t, region, rep.Region)
+	var fromJSON []string
+	for _, r := range rep.Results {
+		fromJSON = append(fromJSON, r.Line())
+	}
+	// The same checks, in the same order, with the same outcomes (the
+	// test object's key differs between runs).
+	strip := regexp.MustCompile(`qnap-glacier-check/[0-9]+`)
+	assert.Equal(t, strip.ReplaceAllString(text, "KEY"), strip.ReplaceAllString(strings.Join(fromJSON, "\n")+"\n", "KEY"))
+	last := rep.Results[len(rep.Results)-1]
+	assert.Equal(t, check.Fail, last.Status)
+	assert.Equal(t, "e-mail", last.Check)
+	assert.Contains(t, last.Fix, "confirm the mail sent to owner@example.com")
+}
+
+func TestJSONReportsAFatalErrorToo(t *testing.T) {
+	w := newWorld(t, "stack-mode", stackModeContext, true, nil)
+	w.extraEnv = map[string]string{"AWS_REGION": ""}
+	out, _, code := w.run(t, "--json")
+	assert.Equal(t, 2, code)
+	var rep check.Report
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+	assert.Contains(t, rep.Error, "no AWS region")
+	assert.False(t, rep.OK)
+}
+
+func TestStackFlagChecksOneStack(t *testing.T) {
+	w := healthyVault(t)
+	out, errOut, code := w.run(t, "--stack", "QnapGlacier-Other")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Equal(t, []string{`check: --stack "QnapGlacier-Other" is not one of the app's stacks (QnapGlacier-QNAP-Glacier-Vault)`}, lines(errOut))
+	out, _, code = w.run(t, "--stack", "QnapGlacier-QNAP-Glacier-Vault")
+	assert.Equal(t, 0, code, out)
+}
+
+// TestNoSecretIsPrinted reads the fake secret's value and its secret
+// access key, and looks for either in everything the command prints,
+// in both formats, healthy and failing.
+func TestNoSecretIsPrinted(t *testing.T) {
+	w := newWorld(t, "bucket-protected", protectedBucketContext, true, nil)
+	w.fake.Mu.Lock()
+	var secretValue string
+	for _, v := range w.fake.Secrets {
+		secretValue = v
+	}
+	w.fake.Mu.Unlock()
+	require.Contains(t, secretValue, w.deployed.SecretAccessKey)
+	for _, args := range [][]string{nil, {"--json"}} {
+		out, errOut, code := w.run(t, args...)
+		assert.Equal(t, 0, code, out+errOut)
+		assert.Contains(t, out, w.deployed.AccessKeyID, "the access key ID (not secret) is shown")
+		for _, secret := range []string{secretValue, w.deployed.SecretAccessKey, w.deployed.SecretAccessKey[5:25], awsfake.AdminSecret} {
+			assert.NotContains(t, out, secret)
+			assert.NotContains(t, errOut, secret)
+		}
+	}
+}
+
+// TestNoRequestLeavesTheFakes checks that every request of a whole run
+// went to the fakes: each service the check uses answered there.
+func TestNoRequestLeavesTheFakes(t *testing.T) {
+	w := healthyVault(t)
+	_, _, code := w.run(t)
+	assert.Equal(t, 0, code)
+	var services []string
+	for _, l := range w.fake.Log() {
+		services = append(services, strings.Fields(l)[0])
+	}
+	for _, s := range []string{"sts", "cloudformation", "secretsmanager", "glacier"} {
+		assert.Contains(t, services, s)
+	}
 }

@@ -110,13 +110,13 @@ func (c *Checker) Run(ctx context.Context, targets []Target) (*Report, error) {
 		return rep, &FatalError{fmt.Sprintf("AWS region %q is not a region name such as eu-west-1: set AWS_REGION to the region you deployed the stacks to", c.Config.Region)}
 	}
 	if c.Config.Credentials == nil {
-		return rep, &FatalError{noCredentials}
+		return rep, &FatalError{NoCredentials}
 	}
 	cctx, cancel := c.callContext(ctx)
 	_, err := c.Config.Credentials.Retrieve(cctx)
 	cancel()
 	if err != nil {
-		return rep, &FatalError{noCredentials}
+		return rep, &FatalError{NoCredentials}
 	}
 	cctx, cancel = c.callContext(ctx)
 	id, err := sts.NewFromConfig(c.Config).GetCallerIdentity(cctx, &sts.GetCallerIdentityInput{})
@@ -134,7 +134,8 @@ func (c *Checker) Run(ctx context.Context, targets []Target) (*Report, error) {
 	return rep, nil
 }
 
-const noCredentials = "no AWS credentials found: set AWS_PROFILE to the profile you deployed with (run aws sso login or aws configure first), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+// NoCredentials is the one line printed when no credentials are found.
+const NoCredentials = "no AWS credentials found: set AWS_PROFILE to the profile you deployed with (run aws sso login or aws configure first), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
 
 func (c *Checker) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	d := c.Timeout
