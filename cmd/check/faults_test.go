@@ -47,9 +47,9 @@ const vaultName = "QNAP-Glacier-Vault"
 func TestEachSeededFaultGivesItsOwnFailLine(t *testing.T) {
 	vault := func(t *testing.T, seed func(f *awsfake.Fake, v *awsfake.Vault)) *world {
 		w := healthyVault(t)
-		w.fake.Mu.Lock()
-		seed(w.fake, w.fake.Vault(region, vaultName))
-		w.fake.Mu.Unlock()
+		w.Fake.Mu.Lock()
+		seed(w.Fake, w.Fake.Vault(region, vaultName))
+		w.Fake.Mu.Unlock()
 		return w
 	}
 	const vaultStack, bucketStack, defaultStack = "QnapGlacier-QNAP-Glacier-Vault", "QnapGlacier-holiday", "QnapGlacier-family-photos"
@@ -85,7 +85,7 @@ func TestEachSeededFaultGivesItsOwnFailLine(t *testing.T) {
 			name: "versioning off",
 			world: func(t *testing.T) *world {
 				w := newWorld(t, "bucket-default", defaultBucketContext, true, func(o *s3sim.Options) { o.Versioning = false })
-				w.fake.ConfirmAll()
+				w.Fake.ConfirmAll()
 				return w
 			},
 			stack: defaultStack, check: "versioning", fix: "run cdk deploy " + defaultStack + " again, which turns versioning on.",
@@ -185,7 +185,7 @@ func TestEachSeededFaultGivesItsOwnFailLine(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := tc.world(t)
-			w.extraEnv = tc.env
+			w.ExtraEnv = tc.env
 			out, errOut, code := w.run(t)
 			assert.Equal(t, 1, code, "exit status\n%s%s", out, errOut)
 			assert.Empty(t, errOut)

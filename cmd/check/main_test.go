@@ -11,14 +11,15 @@ import (
 
 	"github.com/qnap-glacier/qnap-glacier/internal/awsfake"
 	"github.com/qnap-glacier/qnap-glacier/internal/check"
+	"github.com/qnap-glacier/qnap-glacier/internal/checktest"
 	"github.com/qnap-glacier/qnap-glacier/internal/s3sim"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 const (
-	account = "111122223333"
-	region  = "eu-west-1"
+	account = checktest.Account
+	region  = checktest.Region
 )
 
 // golden reads a template the construct synthesized, as its golden test
@@ -31,92 +32,27 @@ func golden(t *testing.T, name string) []byte {
 	return raw
 }
 
-// world is a deployed app on local fakes: the AWS fake for every service
-// but S3, and s3sim for the bucket.
-type world struct {
-	fake     *awsfake.Fake
-	s3       *s3sim.Server
-	dir      string
-	deployed *awsfake.Deployed
-	template []byte
-	// extraEnv overrides the environment env sets.
-	extraEnv map[string]string
-}
+// world is a deployed app on local fakes.
+type world struct{ *checktest.World }
 
-// newWorld deploys template as the stack of the app's only vault or
-// bucket described by context (cdk.json's). For a bucket, s3sim serves
-// the bucket as the template configures it, after edit (nil for none)
-// changes its options to seed a fault.
+// newWorld deploys template (a golden one) as the stack of the app's only
+// vault or bucket described by context; see checktest.New.
 func newWorld(t *testing.T, template string, context map[string]any, deploy bool, edit func(*s3sim.Options)) *world {
 	t.Helper()
-	w := &world{fake: awsfake.Start(account), dir: t.TempDir(), template: golden(t, template)}
-	t.Cleanup(w.fake.Close)
-	raw, err := json.Marshal(map[string]any{"app": "go run .", "context": context})
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(w.dir, "cdk.json"), raw, 0o644))
-	targets, err := check.Targets(context)
-	require.NoError(t, err)
-	require.Len(t, targets, 1)
-	if deploy {
-		w.deployed, err = w.fake.Deploy(w.template, targets[0].Stack, region)
-		require.NoError(t, err)
-	}
-	if targets[0].Kind == "bucket" {
-		tt, err := s3sim.FromTemplate(w.template, account, region)
-		require.NoError(t, err)
-		key, secret := "AKIANOTDEPLOYED00000", "none"
-		if w.deployed != nil {
-			key, secret = w.deployed.AccessKeyID, w.deployed.SecretAccessKey
-		}
-		opts := tt.Options(key, secret)
-		opts.Users = append(opts.Users, s3sim.User{AccessKeyID: awsfake.Admin, SecretAccessKey: awsfake.AdminSecret,
-			Arn:      "arn:aws:iam::" + account + ":user/admin",
-			Policies: []json.RawMessage{json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`)}})
-		if edit != nil {
-			edit(&opts)
-		}
-		w.s3 = s3sim.Start(t, opts)
-	}
-	return w
-}
-
-// env points the SDK's standard configuration at the fakes, with the
-// administrator's credentials, and nowhere else: no profile files, no
-// instance metadata, and a dead proxy for anything not on 127.0.0.1.
-func (w *world) env(t *testing.T) {
-	t.Setenv("AWS_ACCESS_KEY_ID", awsfake.Admin)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", awsfake.AdminSecret)
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_REGION", region)
-	t.Setenv("AWS_DEFAULT_REGION", "")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(w.dir, "no-aws-config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(w.dir, "no-aws-credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_ENDPOINT_URL", w.fake.URL)
-	t.Setenv("HTTPS_PROXY", "http://127.0.0.1:1")
-	t.Setenv("HTTP_PROXY", "http://127.0.0.1:1")
-	t.Setenv("NO_PROXY", "")
-	if w.s3 != nil {
-		t.Setenv("AWS_ENDPOINT_URL_S3", w.s3.URL)
-		t.Setenv("AWS_CA_BUNDLE", w.s3.CACertFile)
-	}
-	for k, v := range w.extraEnv {
-		t.Setenv(k, v)
-	}
+	return &world{checktest.New(t, golden(t, template), context, deploy, edit)}
 }
 
 // run runs the command as "go run ./cmd/check" would, in the world's
 // project directory.
 func (w *world) run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	w.env(t)
+	w.Env(t)
 	var out, errOut bytes.Buffer
-	code = run(append([]string{"--dir", w.dir}, args...), &out, &errOut)
+	code = run(append([]string{"--dir", w.Dir}, args...), &out, &errOut)
 	stdout, stderr = out.String(), errOut.String()
-	if w.deployed != nil {
+	if w.Deployed != nil {
 		// No secret is ever printed.
-		assert.NotContains(t, stdout+stderr, w.deployed.SecretAccessKey)
+		assert.NotContains(t, stdout+stderr, w.Deployed.SecretAccessKey)
 		assert.NotContains(t, stdout+stderr, awsfake.AdminSecret)
 	}
 	return stdout, stderr, code
@@ -151,7 +87,7 @@ var (
 // healthyVault is a stack-mode vault stack as deployed, holding archives.
 func healthyVault(t *testing.T) *world {
 	w := newWorld(t, "stack-mode", stackModeContext, true, nil)
-	w.fake.Vault(region, "QNAP-Glacier-Vault").Archives = 12
+	w.Fake.Vault(region, "QNAP-Glacier-Vault").Archives = 12
 	return w
 }
 
@@ -184,7 +120,7 @@ func TestHealthyProtectedBucketStackGivesOnlyOK(t *testing.T) {
 	w := newWorld(t, "bucket-protected", protectedBucketContext, true, nil)
 	out, errOut, code := w.run(t)
 	t.Log("\n" + out)
-	for _, e := range w.s3.Log() {
+	for _, e := range w.S3.Log() {
 		t.Log(e)
 	}
 	assert.Equal(t, 0, code, errOut)
@@ -194,10 +130,10 @@ func TestHealthyProtectedBucketStackGivesOnlyOK(t *testing.T) {
 
 func TestHealthyDefaultBucketStackGivesOnlyOK(t *testing.T) {
 	w := newWorld(t, "bucket-default", defaultBucketContext, true, nil)
-	w.fake.ConfirmAll()
+	w.Fake.ConfirmAll()
 	out, errOut, code := w.run(t)
 	t.Log("\n" + out)
-	for _, e := range w.s3.Log() {
+	for _, e := range w.S3.Log() {
 		t.Log(e)
 	}
 	assert.Equal(t, 0, code, errOut)
@@ -214,17 +150,17 @@ func keys(m map[string][]string) []string {
 
 func TestNoCredentialsGivesOneLineAndExit2(t *testing.T) {
 	w := newWorld(t, "stack-mode", stackModeContext, true, nil)
-	w.extraEnv = map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}
+	w.ExtraEnv = map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}
 	out, errOut, code := w.run(t)
 	assert.Equal(t, 2, code)
 	assert.Empty(t, out)
 	assert.Equal(t, []string{"check: " + check.NoCredentials}, lines(errOut))
-	assert.Empty(t, w.fake.Log(), "nothing is asked of AWS without credentials")
+	assert.Empty(t, w.Fake.Log(), "nothing is asked of AWS without credentials")
 }
 
 func TestNoRegionGivesOneLineAndExit2(t *testing.T) {
 	w := newWorld(t, "stack-mode", stackModeContext, true, nil)
-	w.extraEnv = map[string]string{"AWS_REGION": ""}
+	w.ExtraEnv = map[string]string{"AWS_REGION": ""}
 	out, errOut, code := w.run(t)
 	assert.Equal(t, 2, code)
 	assert.Empty(t, out)
@@ -242,7 +178,7 @@ func TestRejectsARegionThatIsNoRegionName(t *testing.T) {
 
 func TestRefusedCredentialsGiveOneLine(t *testing.T) {
 	w := newWorld(t, "stack-mode", stackModeContext, true, nil)
-	w.extraEnv = map[string]string{"AWS_ACCESS_KEY_ID": "AKIAUNKNOWNEXAMPLE00"}
+	w.ExtraEnv = map[string]string{"AWS_ACCESS_KEY_ID": "AKIAUNKNOWNEXAMPLE00"}
 	out, errOut, code := w.run(t)
 	assert.Equal(t, 2, code)
 	assert.Empty(t, out)
@@ -277,7 +213,7 @@ func TestJSONReportsTheSameResults(t *testing.T) {
 
 func TestJSONReportsAFatalErrorToo(t *testing.T) {
 	w := newWorld(t, "stack-mode", stackModeContext, true, nil)
-	w.extraEnv = map[string]string{"AWS_REGION": ""}
+	w.ExtraEnv = map[string]string{"AWS_REGION": ""}
 	out, _, code := w.run(t, "--json")
 	assert.Equal(t, 2, code)
 	var rep check.Report
@@ -301,18 +237,18 @@ func TestStackFlagChecksOneStack(t *testing.T) {
 // in both formats, healthy and failing.
 func TestNoSecretIsPrinted(t *testing.T) {
 	w := newWorld(t, "bucket-protected", protectedBucketContext, true, nil)
-	w.fake.Mu.Lock()
+	w.Fake.Mu.Lock()
 	var secretValue string
-	for _, v := range w.fake.Secrets {
+	for _, v := range w.Fake.Secrets {
 		secretValue = v
 	}
-	w.fake.Mu.Unlock()
-	require.Contains(t, secretValue, w.deployed.SecretAccessKey)
+	w.Fake.Mu.Unlock()
+	require.Contains(t, secretValue, w.Deployed.SecretAccessKey)
 	for _, args := range [][]string{nil, {"--json"}} {
 		out, errOut, code := w.run(t, args...)
 		assert.Equal(t, 0, code, out+errOut)
-		assert.Contains(t, out, w.deployed.AccessKeyID, "the access key ID (not secret) is shown")
-		for _, secret := range []string{secretValue, w.deployed.SecretAccessKey, w.deployed.SecretAccessKey[5:25], awsfake.AdminSecret} {
+		assert.Contains(t, out, w.Deployed.AccessKeyID, "the access key ID (not secret) is shown")
+		for _, secret := range []string{secretValue, w.Deployed.SecretAccessKey, w.Deployed.SecretAccessKey[5:25], awsfake.AdminSecret} {
 			assert.NotContains(t, out, secret)
 			assert.NotContains(t, errOut, secret)
 		}
@@ -326,7 +262,7 @@ func TestNoRequestLeavesTheFakes(t *testing.T) {
 	_, _, code := w.run(t)
 	assert.Equal(t, 0, code)
 	var services []string
-	for _, l := range w.fake.Log() {
+	for _, l := range w.Fake.Log() {
 		services = append(services, strings.Fields(l)[0])
 	}
 	for _, s := range []string{"sts", "cloudformation", "secretsmanager", "glacier"} {
