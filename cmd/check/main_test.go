@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -267,5 +268,47 @@ func TestNoRequestLeavesTheFakes(t *testing.T) {
 	}
 	for _, s := range []string{"sts", "cloudformation", "secretsmanager", "glacier"} {
 		assert.Contains(t, services, s)
+	}
+}
+
+// TestDocsCommandsRun runs every command of docs/check.md as written
+// against a healthy bucket stack (family-photos), with a profile "admin"
+// for the one that names it.
+func TestDocsCommandsRun(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "docs", "check.md"))
+	require.NoError(t, err)
+	doc := string(raw)
+	first, _, _ := strings.Cut(doc, "\n\n")
+	assert.Contains(t, doc[len(first):len(first)+200], "For the NAS owner", "the page says first who it is for")
+
+	w := newWorld(t, "bucket-default", defaultBucketContext, true, nil)
+	w.Fake.ConfirmAll()
+	cfg := filepath.Join(w.Dir, "aws-config")
+	require.NoError(t, os.WriteFile(cfg, []byte("[profile admin]\naws_access_key_id = "+awsfake.Admin+"\naws_secret_access_key = "+awsfake.AdminSecret+"\n"), 0o600))
+
+	var commands []string
+	for _, block := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(doc, -1) {
+		for _, line := range lines(block[1]) {
+			cmd, _, _ := strings.Cut(line, "#")
+			commands = append(commands, strings.TrimSpace(cmd))
+		}
+	}
+	require.Len(t, commands, 4)
+	for _, cmd := range commands {
+		t.Run(cmd, func(t *testing.T) {
+			f := strings.Fields(cmd)
+			require.Equal(t, []string{"go", "run", "./cmd/check"}, f[:3])
+			w.ExtraEnv = nil
+			if slices.Contains(f, "--profile") {
+				w.ExtraEnv = map[string]string{"AWS_CONFIG_FILE": cfg, "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_REGION": ""}
+			}
+			out, errOut, code := w.run(t, f[3:]...)
+			assert.Equal(t, 0, code, "%s\n%s%s", cmd, out, errOut)
+			if slices.Contains(f, "--json") {
+				var rep check.Report
+				require.NoError(t, json.Unmarshal([]byte(out), &rep))
+				assert.True(t, rep.OK)
+			}
+		})
 	}
 }
