@@ -83,7 +83,9 @@ type Checker struct {
 	Config aws.Config
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Timeout bounds each AWS call, retries included; 0 means 20 s.
+	// Timeout bounds each group of AWS calls (the stack and its key, the
+	// vault, the bucket, the subscriptions), retries included; 0 means one
+	// minute.
 	Timeout time.Duration
 
 	account string
@@ -140,7 +142,7 @@ const NoCredentials = "no AWS credentials found: set AWS_PROFILE to the profile 
 func (c *Checker) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	d := c.Timeout
 	if d == 0 {
-		d = 20 * time.Second
+		d = time.Minute
 	}
 	return context.WithTimeout(ctx, d)
 }
@@ -206,7 +208,9 @@ func (c *Checker) stack(ctx context.Context, t Target) (*stackInfo, bool) {
 		c.add(t.Stack, "stack", Waiting, status+": a deployment is under way; run the check again when it ends.", "")
 		return nil, false
 	case st.StackStatus == cfntypes.StackStatusCreateComplete, st.StackStatus == cfntypes.StackStatusUpdateComplete,
-		st.StackStatus == cfntypes.StackStatusImportComplete:
+		st.StackStatus == cfntypes.StackStatusImportComplete,
+		// A failed update rolled back: the stack is as it was before it.
+		st.StackStatus == cfntypes.StackStatusUpdateRollbackComplete:
 	default:
 		c.add(t.Stack, "stack", Fail, status+": the last deployment did not complete.",
 			"read the stack's events in the CloudFormation console, fix the cause and run cdk deploy "+t.Stack+" again.")
