@@ -7,9 +7,14 @@ package clients_test
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -410,6 +415,137 @@ func TestRestic014CompletesTheRoutineWithTheGuidesSettings(t *testing.T) {
 				t.Errorf("refused: %s", e)
 			}
 			t.Logf("restic routine (%s): %s in %s", s.name, summary(srv.Log()), time.Since(start).Round(time.Millisecond))
+		})
+	}
+}
+
+// userRequest sends a request to the local bucket with the user's access
+// key in its credential scope (the server picks the user by it and does
+// not check signatures), path style.
+func userRequest(t *testing.T, srv *s3sim.Server, method, path, body string, hdr map[string]string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+accessKey+"/20261202/"+region+"/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=0")
+	req.Header.Set("X-Amz-Date", time.Now().UTC().Format("20060102T150405Z"))
+	if body != "" {
+		sum := md5.Sum([]byte(body))
+		req.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum[:]))
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	c := srv.Client()
+	c.Timeout = 30 * time.Second
+	resp, err := c.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestTheBucketStillRefusesWhatWouldDestroyOrUnprotectBackups(t *testing.T) {
+	docs := docBlocks(t)
+	for _, s := range settings {
+		t.Run(s.name, func(t *testing.T) {
+			tt := bucketTemplate(t, s)
+			srv := s3sim.Start(t, tt.Options(accessKey, secretKey))
+			protectDays := 0
+			if tt.DefaultRetention != nil {
+				protectDays = tt.DefaultRetention.Days
+			}
+			obj := "/" + bucket + "/photos/a.jpg"
+			status, _ := userRequest(t, srv, "PUT", obj, "a photo", map[string]string{"X-Amz-Acl": "bucket-owner-full-control"})
+			require.Equal(t, 200, status, "the user uploads")
+			status, listing := userRequest(t, srv, "GET", "/"+bucket+"?versions", "", nil)
+			require.Equal(t, 200, status, "the user lists versions")
+			m := regexp.MustCompile(`<VersionId>([^<]+)</VersionId>`).FindStringSubmatch(listing)
+			require.NotNil(t, m, listing)
+			version := url.QueryEscape(m[1])
+
+			day := 24 * time.Hour
+			until := func(d time.Duration) string { return time.Now().Add(d).UTC().Format(time.RFC3339) }
+			retention := func(mode string, d time.Duration) string {
+				return "<Retention><Mode>" + mode + "</Mode><RetainUntilDate>" + until(d) + "</RetainUntilDate></Retention>"
+			}
+			bucketPath := "/" + bucket
+			cases := []struct {
+				name, method, path, body string
+				hdr                      map[string]string
+				action                   string
+				status                   int
+			}{
+				{"version delete", "DELETE", obj + "?versionId=" + version, "", nil, "s3:DeleteObjectVersion", 403},
+				{"version delete with governance bypass", "DELETE", obj + "?versionId=" + version, "", map[string]string{"X-Amz-Bypass-Governance-Retention": "true"}, "s3:BypassGovernanceRetention", 403},
+				{"multi-object version delete", "POST", bucketPath + "?delete", "<Delete><Object><Key>photos/a.jpg</Key><VersionId>" + m[1] + "</VersionId></Object></Delete>", nil, "s3:DeleteObjectVersion", 403},
+				{"legal hold", "PUT", obj + "?legal-hold", "<LegalHold><Status>ON</Status></LegalHold>", nil, "s3:PutObjectLegalHold", 403},
+				{"upload in compliance mode", "PUT", bucketPath + "/photos/b.jpg", "b", map[string]string{"X-Amz-Object-Lock-Mode": "COMPLIANCE", "X-Amz-Object-Lock-Retain-Until-Date": until(day)}, "s3:PutObject", 403},
+				{"upload locked past protectArchivesDays", "PUT", bucketPath + "/photos/c.jpg", "c", map[string]string{"X-Amz-Object-Lock-Mode": "GOVERNANCE", "X-Amz-Object-Lock-Retain-Until-Date": until(time.Duration(protectDays+2) * day)}, "s3:PutObject", 403},
+				{"retention in compliance mode", "PUT", obj + "?retention&versionId=" + version, retention("COMPLIANCE", day), nil, "s3:PutObjectRetention", 403},
+				{"retention past protectArchivesDays", "PUT", obj + "?retention&versionId=" + version, retention("GOVERNANCE", time.Duration(protectDays+2)*day), nil, "s3:PutObjectRetention", 403},
+				{"an object ACL other than bucket-owner-full-control", "PUT", bucketPath + "/photos/d.jpg", "d", map[string]string{"X-Amz-Acl": "public-read"}, "s3:PutObjectAcl", 400},
+				{"an ACL on an existing object", "PUT", obj + "?acl", "", map[string]string{"X-Amz-Acl": "private"}, "s3:PutObjectAcl", 400},
+				{"create the bucket", "PUT", bucketPath, "", nil, "s3:CreateBucket", 403},
+				{"suspend versioning", "PUT", bucketPath + "?versioning", "<VersioningConfiguration><Status>Suspended</Status></VersioningConfiguration>", nil, "s3:PutBucketVersioning", 403},
+				{"replace the bucket policy", "PUT", bucketPath + "?policy", `{"Version":"2012-10-17","Statement":[]}`, nil, "s3:PutBucketPolicy", 403},
+				{"delete the bucket policy", "DELETE", bucketPath + "?policy", "", nil, "s3:DeleteBucketPolicy", 403},
+				{"replace the lifecycle", "PUT", bucketPath + "?lifecycle", "<LifecycleConfiguration/>", nil, "s3:PutLifecycleConfiguration", 403},
+				{"delete the lifecycle", "DELETE", bucketPath + "?lifecycle", "", nil, "s3:PutLifecycleConfiguration", 403},
+				{"change Object Lock", "PUT", bucketPath + "?object-lock", "<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>", nil, "s3:PutBucketObjectLockConfiguration", 403},
+				{"change encryption", "PUT", bucketPath + "?encryption", "<ServerSideEncryptionConfiguration/>", nil, "s3:PutEncryptionConfiguration", 403},
+				{"open public access", "DELETE", bucketPath + "?publicAccessBlock", "", nil, "s3:PutBucketPublicAccessBlock", 403},
+				{"enable ACLs", "PUT", bucketPath + "?ownershipControls", "<OwnershipControls/>", nil, "s3:PutBucketOwnershipControls", 403},
+				{"a bucket ACL", "PUT", bucketPath + "?acl", "", map[string]string{"X-Amz-Acl": "bucket-owner-full-control"}, "s3:PutBucketAcl", 403},
+				{"redirect notifications", "PUT", bucketPath + "?notification", "<NotificationConfiguration/>", nil, "s3:PutBucketNotification", 403},
+				{"delete the bucket", "DELETE", bucketPath, "", nil, "s3:DeleteBucket", 403},
+			}
+			for _, c := range cases {
+				before := len(srv.Log())
+				status, body := userRequest(t, srv, c.method, c.path, c.body, c.hdr)
+				log := srv.Log()[before:]
+				require.Len(t, log, 1)
+				e := log[0]
+				assert.Equal(t, c.status, status, "%s: %s\n%s", c.name, e, body)
+				decided := false
+				for _, a := range e.Authz {
+					if a.Action == c.action {
+						decided = true
+						assert.NotEqual(t, "Allowed", a.Decision, "%s: %s", c.name, e)
+					}
+				}
+				assert.True(t, decided, "%s: %s was not authorized: %s", c.name, c.action, e)
+			}
+
+			// Positive controls: what the user may do still works.
+			status, body := userRequest(t, srv, "DELETE", obj, "", nil)
+			assert.Equal(t, 204, status, "a plain delete adds a delete marker: %s", body)
+			if protectDays > 0 {
+				status, body = userRequest(t, srv, "PUT", bucketPath+"/photos/e.jpg", "e", map[string]string{"X-Amz-Object-Lock-Mode": "GOVERNANCE", "X-Amz-Object-Lock-Retain-Until-Date": until(time.Duration(protectDays-1) * day)})
+				assert.Equal(t, 200, status, "an upload with a governance retention within protectArchivesDays: %s", body)
+				// Shortening the default retention needs governance bypass,
+				// which the user never has.
+				status, body = userRequest(t, srv, "PUT", obj+"?retention&versionId="+version, retention("GOVERNANCE", day), nil)
+				assert.Equal(t, 403, status, "shortening a retention: %s", body)
+			}
+			status, body = userRequest(t, srv, "GET", obj+"?versionId="+version, "", nil)
+			assert.Equal(t, 200, status, "the old version is still there: %s", body)
+			assert.Equal(t, "a photo", body)
+
+			// And through rclone: cleanup-hidden needs version deletes.
+			if _, err := exec.LookPath("rclone"); err == nil {
+				before := len(srv.Log())
+				out, err := run(t, rcloneEnv(t, srv, docs["rclone.conf"]), "rclone", "backend", "cleanup-hidden", "backup:"+bucket)
+				assert.Error(t, err, "rclone backend cleanup-hidden deleted old versions:\n%s", out)
+				denied := 0
+				for _, e := range srv.Log()[before:] {
+					for _, a := range e.Authz {
+						if a.Action == "s3:DeleteObjectVersion" && a.Decision == "ExplicitlyDenied" {
+							denied++
+						}
+					}
+				}
+				assert.Positive(t, denied, "cleanup-hidden asked for s3:DeleteObjectVersion and was refused:\n%s", out)
+			}
 		})
 	}
 }
