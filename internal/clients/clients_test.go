@@ -245,6 +245,10 @@ func rcloneRoutine(t *testing.T, srv *s3sim.Server, binary, conf string, docs ma
 	t.Helper()
 	src, restore := photos(t), t.TempDir()
 	env := rcloneEnv(t, srv, conf)
+	// The guide's way to find rclone.conf.
+	out, err := run(t, env, binary, "config", "file")
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "rclone.conf", "rclone config file names the config")
 	repl := strings.NewReplacer("/share/Photos", src, "/share/Restore", restore)
 	for _, c := range commands(docs["rclone routine"]) {
 		require.Equal(t, "rclone", c[0])

@@ -18,9 +18,18 @@
 //			Arn: "arn:aws:iam::111122223333:user/photos-user", Policies: []json.RawMessage{userPolicy}}},
 //		BucketPolicy: bucketPolicy,
 //	})
-//	// srv.URL is the endpoint, srv.CACertFile the CA to trust,
-//	// srv.Client() an http.Client that trusts it.
+//	// srv.URL is the endpoint (https://127.0.0.1:<port>, path style),
+//	// srv.CACertFile the certificate to trust (SSL_CERT_FILE for a Go
+//	// client such as rclone or restic, CertPool() in Go), srv.Client() an
+//	// http.Client that trusts it, and srv.ProxyURL an HTTPS_PROXY through
+//	// which a client configured for AWS itself (no endpoint setting,
+//	// virtual-hosted <bucket>.s3.<region>.amazonaws.com) reaches the
+//	// server without resolving a name or leaving 127.0.0.1.
 //	// srv.Log() lists each request with its authorizations and answer.
+//
+// To seed faults, give Options that differ from a good bucket: Versioning
+// false, no DefaultRetention, ACLsEnabled, or policies of your own (a
+// Template's UserPolicies and BucketPolicy are plain JSON to edit).
 //
 // [FromTemplate] reads the user's policies and the bucket policy of a
 // synthesized CloudFormation template, with its intrinsic functions

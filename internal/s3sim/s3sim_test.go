@@ -2,10 +2,12 @@ package s3sim_test
 
 import (
 	"crypto/md5"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -139,4 +141,31 @@ func TestServerAnswersBucketConfigurationFromOptions(t *testing.T) {
 	status, body := do(t, srv, "GET", "/photos?location", "", nil)
 	assert.Equal(t, 200, status)
 	assert.Contains(t, body, "LocationConstraint")
+}
+
+func TestProxyReachesTheServerByAWSHostNamesOnly(t *testing.T) {
+	srv := start(t, s3sim.Options{})
+	proxy, err := url.Parse(srv.ProxyURL)
+	require.NoError(t, err)
+	c := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		Proxy:           http.ProxyURL(proxy),
+		TLSClientConfig: &tls.Config{RootCAs: srv.CertPool()},
+	}}
+	get := func(u string) (*http.Response, error) {
+		req, err := http.NewRequest("GET", u, nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261202/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0")
+		return c.Do(req)
+	}
+	resp, err := get("https://photos.s3.us-east-1.amazonaws.com/?list-type=2")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode, "virtual-hosted bucket through the proxy")
+	log := srv.Log()
+	require.NotEmpty(t, log)
+	assert.Equal(t, "/photos/", log[len(log)-1].Path)
+	assert.Equal(t, []string{"s3:ListBucket"}, log[len(log)-1].Actions())
+
+	_, err = get("https://example.com/")
+	assert.Error(t, err, "the proxy tunnels *.amazonaws.com only")
 }
