@@ -322,6 +322,28 @@ func TestRclone160WithoutTheACLSettingCannotUpload(t *testing.T) {
 	assert.Positive(t, acl)
 }
 
+func TestRcloneWithoutNoCheckBucketIsRefusedCreateBucket(t *testing.T) {
+	need(t, "rclone")
+	docs := docBlocks(t)
+	conf := docs["rclone.conf"]
+	require.Contains(t, conf, "no_check_bucket = true\n")
+	conf = strings.Replace(conf, "no_check_bucket = true\n", "", 1)
+	srv := s3sim.Start(t, bucketTemplate(t, settings[0]).Options(accessKey, secretKey))
+	src := photos(t)
+	out, err := run(t, rcloneEnv(t, srv, conf), "rclone", "copyto", filepath.Join(src, "notes.txt"), "backup:"+bucket+"/notes.txt")
+	require.Error(t, err, "copyto without no_check_bucket:\n%s", out)
+	assert.Contains(t, out, "AccessDenied")
+	var createBucket int
+	for _, e := range srv.Log() {
+		for _, a := range e.Authz {
+			if a.Action == "s3:CreateBucket" && a.Decision != "Allowed" {
+				createBucket++
+			}
+		}
+	}
+	assert.Positive(t, createBucket, "refused s3:CreateBucket")
+}
+
 // currentRclone finds a current rclone: $QNAP_GLACIER_RCLONE_CURRENT, or
 // the GOBIN of the guide's go install command.
 func currentRclone(t *testing.T, docs map[string]string) string {
