@@ -758,6 +758,11 @@ func (s *Server) handle(w *recorder, r *http.Request, t target, body []byte, now
 		if q.Get("uploadId") == "" {
 			s.faker.ServeHTTP(w, r)
 			s.recordLock(w, r, t, now)
+			// A single-part object (in an unversioned bucket, the same
+			// "version" as a multipart one before it) has its MD5 as ETag.
+			s.mu.Lock()
+			delete(s.etags, t.key+"\x00"+w.Header().Get("x-amz-version-id"))
+			s.mu.Unlock()
 			return
 		}
 	case http.MethodPost:
