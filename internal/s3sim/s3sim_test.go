@@ -22,7 +22,7 @@ const userArn = "arn:aws:iam::111122223333:user/automation/photos-user"
 // userPolicy allows a backup user's routine on bucket "photos", with the
 // ACL header bucket-owner-full-control only.
 var userPolicy = json.RawMessage(`{"Version":"2012-10-17","Statement":[
- {"Effect":"Allow","Action":["s3:ListBucket","s3:GetBucketLocation"],"Resource":"arn:aws:s3:::photos"},
+ {"Effect":"Allow","Action":["s3:ListBucket","s3:GetBucketLocation","s3:GetBucketVersioning","s3:GetBucketObjectLockConfiguration","s3:GetBucketPolicy","s3:GetBucketOwnershipControls"],"Resource":"arn:aws:s3:::photos"},
  {"Effect":"Allow","Action":["s3:PutObject","s3:GetObject","s3:GetObjectVersion","s3:DeleteObject","s3:DeleteObjectVersion"],"Resource":"arn:aws:s3:::photos/*"},
  {"Effect":"Allow","Action":"s3:PutObjectAcl","Resource":"arn:aws:s3:::photos/*","Condition":{"StringEquals":{"s3:x-amz-acl":"bucket-owner-full-control"}}}]}`)
 
@@ -137,10 +137,37 @@ func TestServerAnswersUnsignedRequestsAccessDenied(t *testing.T) {
 }
 
 func TestServerAnswersBucketConfigurationFromOptions(t *testing.T) {
-	srv := start(t, s3sim.Options{Versioning: false})
-	status, body := do(t, srv, "GET", "/photos?location", "", nil)
+	good := start(t, s3sim.Options{Region: "eu-west-1", Versioning: true, ObjectLock: true, DefaultRetention: &s3sim.Retention{Mode: "GOVERNANCE", Days: 90}})
+	status, body := do(t, good, "GET", "/photos?location", "", nil)
 	assert.Equal(t, 200, status)
-	assert.Contains(t, body, "LocationConstraint")
+	assert.Contains(t, body, ">eu-west-1</LocationConstraint>")
+	status, body = do(t, good, "GET", "/photos?versioning", "", nil)
+	assert.Equal(t, 200, status)
+	assert.Contains(t, body, "<Status>Enabled</Status>")
+	status, body = do(t, good, "GET", "/photos?object-lock", "", nil)
+	assert.Equal(t, 200, status)
+	assert.Contains(t, body, "<Mode>GOVERNANCE</Mode><Days>90</Days>")
+	status, body = do(t, good, "GET", "/photos?ownershipControls", "", nil)
+	assert.Equal(t, 200, status)
+	assert.Contains(t, body, "BucketOwnerEnforced")
+	status, body = do(t, good, "GET", "/photos?policy", "", nil)
+	assert.Equal(t, 200, status)
+	assert.JSONEq(t, string(bucketPolicy), body)
+
+	// Seeded faults: versioning off, no Object Lock, ACLs enabled.
+	bad := start(t, s3sim.Options{ACLsEnabled: true})
+	status, body = do(t, bad, "GET", "/photos?versioning", "", nil)
+	assert.Equal(t, 200, status)
+	assert.NotContains(t, body, "Enabled")
+	status, body = do(t, bad, "GET", "/photos?object-lock", "", nil)
+	assert.Equal(t, 404, status)
+	assert.Contains(t, body, "ObjectLockConfigurationNotFoundError")
+	status, body = do(t, bad, "GET", "/photos?ownershipControls", "", nil)
+	assert.Equal(t, 200, status)
+	assert.Contains(t, body, "ObjectWriter")
+	status, body = do(t, bad, "PUT", "/photos/x", "x", map[string]string{"X-Amz-Acl": "private"})
+	assert.Equal(t, 403, status, "ACLs enabled: S3 takes the ACL header, and the policy decides (it grants bucket-owner-full-control only)")
+	assert.Contains(t, body, "s3:PutObjectAcl")
 }
 
 func TestProxyReachesTheServerByAWSHostNamesOnly(t *testing.T) {
