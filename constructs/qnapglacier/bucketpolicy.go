@@ -59,7 +59,7 @@ const bucketACL = "bucket-owner-full-control"
 // bucketNotGrantedActions are actions that backup clients ask for and the
 // user does not get, with what to do instead.
 var bucketNotGrantedActions = map[string]string{
-	"s3:CreateBucket": "the stack creates the bucket with its protection; a client that would create it gets AccessDenied. rclone asks for it before copyto, rcat and uploads unless `no_check_bucket = true` is set (set it); HBS 3 must not create a bucket. Not granted even on this bucket's own name: rclone 1.60 sends its `acl` with CreateBucket as well, which needs s3:PutBucketAcl, and a user who may create the bucket could recreate it without its protection after an administrator deleted it",
+	"s3:CreateBucket": "the stack creates the bucket with its protection; a client that would create it gets AccessDenied. rclone asks for it before copyto and rcat unless `no_check_bucket = true` is set (set it); HBS 3 must not create a bucket. Not granted even on this bucket's own name: rclone 1.60 sends its `acl` with CreateBucket as well, which needs s3:PutBucketAcl, and a user who may create the bucket could recreate it without its protection after an administrator deleted it",
 }
 
 // bucketDeniedActions are denied to the backup user by the bucket policy,

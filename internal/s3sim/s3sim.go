@@ -18,9 +18,18 @@
 //			Arn: "arn:aws:iam::111122223333:user/photos-user", Policies: []json.RawMessage{userPolicy}}},
 //		BucketPolicy: bucketPolicy,
 //	})
-//	// srv.URL is the endpoint, srv.CACertFile the CA to trust,
-//	// srv.Client() an http.Client that trusts it.
+//	// srv.URL is the endpoint (https://127.0.0.1:<port>, path style),
+//	// srv.CACertFile the certificate to trust (SSL_CERT_FILE for a Go
+//	// client such as rclone or restic, CertPool() in Go), srv.Client() an
+//	// http.Client that trusts it, and srv.ProxyURL an HTTPS_PROXY through
+//	// which a client configured for AWS itself (no endpoint setting,
+//	// virtual-hosted <bucket>.s3.<region>.amazonaws.com) reaches the
+//	// server without resolving a name or leaving 127.0.0.1.
 //	// srv.Log() lists each request with its authorizations and answer.
+//
+// To seed faults, give Options that differ from a good bucket: Versioning
+// false, no DefaultRetention, ACLsEnabled, or policies of your own (a
+// Template's UserPolicies and BucketPolicy are plain JSON to edit).
 //
 // [FromTemplate] reads the user's policies and the bucket policy of a
 // synthesized CloudFormation template, with its intrinsic functions
@@ -61,12 +70,14 @@ package s3sim
 
 import (
 	"bytes"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"encoding/xml"
 	"fmt"
 	"io"
+	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -190,11 +201,21 @@ type Server struct {
 	// PlainHTTP).
 	URL string
 	// CACertFile is a PEM file with the certificate to trust (empty with
-	// PlainHTTP).
+	// PlainHTTP). It is valid for 127.0.0.1 and for the S3 host names of
+	// the region (s3.<region>.amazonaws.com, s3.amazonaws.com, and the
+	// virtual-hosted <bucket>. names under both).
 	CACertFile string
+	// ProxyURL is an HTTP proxy on 127.0.0.1 ("http://127.0.0.1:<port>")
+	// that tunnels CONNECT requests for *.amazonaws.com:443 to this server
+	// and refuses everything else, so a client configured for AWS itself
+	// (no endpoint setting, virtual-hosted bucket names) reaches the
+	// server with HTTPS_PROXY set, resolving no name and sending nothing
+	// beyond 127.0.0.1. Empty with PlainHTTP.
+	ProxyURL string
 
 	opts    Options
 	http    *httptest.Server
+	proxy   *httptest.Server
 	faker   http.Handler
 	backend *s3mem.Backend
 	eval    *evaluator
@@ -202,7 +223,8 @@ type Server struct {
 
 	mu     sync.Mutex
 	log    []Entry
-	locks  map[string]lock // "key\x00version" -> retention
+	locks  map[string]lock   // "key\x00version" -> retention
+	etags  map[string]string // "key\x00version" -> multipart ETag
 	errors []string
 }
 
@@ -271,18 +293,32 @@ func Start(t testing.TB, o Options) *Server {
 	s := &Server{opts: o, backend: backend, eval: eval, users: byKey, locks: map[string]lock{}}
 	s.faker = gofakes3.New(backend, gofakes3.WithTimeSkewLimit(0)).Server()
 	s.http = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	// A client that refuses the certificate says so itself.
+	s.http.Config.ErrorLog = log.New(io.Discard, "", 0)
 	if o.PlainHTTP {
 		s.http.Start()
 	} else {
-		s.http.StartTLS()
-		cert := s.http.Certificate()
-		s.CACertFile = filepath.Join(t.TempDir(), "s3sim-ca.pem")
-		if err := os.WriteFile(s.CACertFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o644); err != nil {
+		cert, certPEM, err := selfSignedCert(o.Region)
+		if err != nil {
+			eval.close()
 			t.Fatal(err)
 		}
+		s.http.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+		s.http.StartTLS()
+		s.CACertFile = filepath.Join(t.TempDir(), "s3sim-ca.pem")
+		if err := os.WriteFile(s.CACertFile, certPEM, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s.proxy = httptest.NewServer(http.HandlerFunc(s.connect))
+		s.ProxyURL = s.proxy.URL
 	}
 	s.URL = s.http.URL
 	t.Cleanup(func() {
+		if s.proxy != nil {
+			s.proxy.CloseClientConnections()
+			s.proxy.Close()
+		}
+		s.http.CloseClientConnections()
 		s.http.Close()
 		eval.close()
 		for _, e := range s.Log() {
@@ -347,25 +383,32 @@ func (s *Server) userOf(r *http.Request) (User, string) {
 	return u, ""
 }
 
-// recorder keeps the status and the start of an error body.
+// recorder keeps the status and the start of an error body (or of every
+// body, with keepBody), and lets the server fix headers before they go.
 type recorder struct {
 	http.ResponseWriter
-	status int
-	body   bytes.Buffer
+	status   int
+	body     bytes.Buffer
+	keepBody bool
+	// beforeHeader runs once, before the status line is written.
+	beforeHeader func(h http.Header)
 }
 
 func (r *recorder) WriteHeader(code int) {
 	if r.status == 0 {
 		r.status = code
+		if r.beforeHeader != nil {
+			r.beforeHeader(r.Header())
+		}
 	}
 	r.ResponseWriter.WriteHeader(code)
 }
 
 func (r *recorder) Write(p []byte) (int, error) {
 	if r.status == 0 {
-		r.status = http.StatusOK
+		r.WriteHeader(http.StatusOK)
 	}
-	if r.status >= 300 && r.body.Len() < 4096 {
+	if (r.status >= 300 || r.keepBody) && r.body.Len() < 4096 {
 		r.body.Write(p)
 	}
 	return r.ResponseWriter.Write(p)
@@ -393,6 +436,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}()
 	w.Header().Set("x-amz-request-id", fmt.Sprintf("%016X", now.UnixNano()))
 
+	if b := s.virtualHostBucket(r.Host); b != "" {
+		r.URL.Path = "/" + b + r.URL.Path
+		if r.URL.RawPath != "" {
+			r.URL.RawPath = "/" + b + r.URL.RawPath
+		}
+		e.Path = r.URL.Path
+	}
+
 	user, problem := s.userOf(r)
 	if problem != "" {
 		e.Code = problem
@@ -411,6 +462,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		body = b
 		r.Body = io.NopCloser(bytes.NewReader(b))
+	}
+
+	// Another bucket does not exist: S3 says so whatever the policies.
+	if t.bucket != "" && t.bucket != s.opts.Bucket && !(r.Method == http.MethodPut && t.key == "" && len(t.query) == 0) {
+		e.Code = "NoSuchBucket"
+		s.fail(rec, r, http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist")
+		return
 	}
 
 	authz, err := authorizations(r, s.opts.Partition, body, now)
@@ -448,11 +506,70 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if t.bucket != "" && t.bucket != s.opts.Bucket && !(r.Method == http.MethodPut && t.key == "" && len(t.query) == 0) {
-		s.fail(rec, r, http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist")
+	s.handle(rec, r, t, body, now)
+	if rec.status == 0 {
+		// A HEAD answered without a body: run the header fixes too.
+		rec.WriteHeader(http.StatusOK)
+	}
+}
+
+// s3Hosts are the region's S3 endpoints, path style.
+func s3Hosts(region string) []string {
+	return []string{"s3." + region + ".amazonaws.com", "s3.dualstack." + region + ".amazonaws.com", "s3.amazonaws.com"}
+}
+
+// virtualHostBucket returns the bucket a virtual-hosted request names in
+// its Host ("<bucket>.s3.<region>.amazonaws.com"), or "".
+func (s *Server) virtualHostBucket(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	for _, suffix := range s3Hosts(s.opts.Region) {
+		if b, ok := strings.CutSuffix(host, "."+suffix); ok && b != "" {
+			return b
+		}
+	}
+	return ""
+}
+
+// connectTimeout bounds a tunnel's life.
+const connectTimeout = 10 * time.Minute
+
+// connect is the proxy: it tunnels CONNECT *.amazonaws.com:443 to the
+// server, and refuses anything else.
+func (s *Server) connect(w http.ResponseWriter, r *http.Request) {
+	host, port, err := net.SplitHostPort(r.Host)
+	if r.Method != http.MethodConnect || err != nil || port != "443" || !strings.HasSuffix(host, ".amazonaws.com") {
+		http.Error(w, "s3sim proxy: only CONNECT to *.amazonaws.com:443 is tunnelled (to 127.0.0.1)", http.StatusForbidden)
 		return
 	}
-	s.handle(rec, r, t, body, now)
+	up, err := net.DialTimeout("tcp", s.http.Listener.Addr().String(), 5*time.Second)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		up.Close()
+		http.Error(w, "s3sim proxy: cannot hijack", http.StatusInternalServerError)
+		return
+	}
+	down, buf, err := hj.Hijack()
+	if err != nil {
+		up.Close()
+		return
+	}
+	deadline := time.Now().Add(connectTimeout)
+	up.SetDeadline(deadline)
+	down.SetDeadline(deadline)
+	down.Write([]byte("HTTP/1.1 200 Connection established\r\n\r\n"))
+	done := make(chan struct{}, 2)
+	go func() { io.Copy(up, buf); up.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
+	go func() { io.Copy(down, up); done <- struct{}{} }()
+	<-done
+	<-done
+	up.Close()
+	down.Close()
 }
 
 // needsBody says whether the request's body decides what is authorized.
@@ -603,6 +720,7 @@ func (s *Server) handle(w *recorder, r *http.Request, t target, body []byte, now
 
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
+		w.beforeHeader = func(h http.Header) { s.fixETag(h, t.key) }
 		switch {
 		case t.has("retention"):
 			s.getRetention(w, r, t)
@@ -640,6 +758,11 @@ func (s *Server) handle(w *recorder, r *http.Request, t target, body []byte, now
 		if q.Get("uploadId") == "" {
 			s.faker.ServeHTTP(w, r)
 			s.recordLock(w, r, t, now)
+			// A single-part object (in an unversioned bucket, the same
+			// "version" as a multipart one before it) has its MD5 as ETag.
+			s.mu.Lock()
+			delete(s.etags, t.key+"\x00"+w.Header().Get("x-amz-version-id"))
+			s.mu.Unlock()
 			return
 		}
 	case http.MethodPost:
@@ -648,8 +771,10 @@ func (s *Server) handle(w *recorder, r *http.Request, t target, body []byte, now
 			s.fail(w, r, http.StatusNotImplemented, "NotImplemented", "s3sim does not serve restores")
 			return
 		case q.Get("uploadId") != "":
+			w.keepBody = true
 			s.faker.ServeHTTP(w, r)
 			s.recordLock(w, r, t, now)
+			s.recordMultipartETag(w, t)
 			return
 		}
 	case http.MethodDelete:
@@ -674,6 +799,36 @@ func hasSubresource(q map[string][]string) bool {
 		}
 	}
 	return false
+}
+
+var etagElement = regexp.MustCompile(`<ETag>([^<]+)</ETag>`)
+
+// recordMultipartETag keeps the ETag S3 gives an object assembled from
+// parts ("<md5 of the parts' md5s>-<parts>"): gofakes3 answers it to the
+// completion but stores the whole object's MD5, and clients (rclone)
+// compare the two.
+func (s *Server) recordMultipartETag(w *recorder, t target) {
+	v := w.Header().Get("x-amz-version-id")
+	m := etagElement.FindSubmatch(w.body.Bytes())
+	if m == nil || (w.status != 0 && w.status != http.StatusOK) {
+		return
+	}
+	etag := strings.ReplaceAll(string(m[1]), "&#34;", `"`)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.etags == nil {
+		s.etags = map[string]string{}
+	}
+	s.etags[t.key+"\x00"+v] = etag
+}
+
+// fixETag answers a multipart object's ETag as S3 does.
+func (s *Server) fixETag(h http.Header, key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if etag, ok := s.etags[key+"\x00"+h.Get("x-amz-version-id")]; ok {
+		h.Set("ETag", etag)
+	}
 }
 
 // recordLock gives a new version its retention: the upload's Object Lock

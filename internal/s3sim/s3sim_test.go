@@ -2,10 +2,12 @@ package s3sim_test
 
 import (
 	"crypto/md5"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +22,7 @@ const userArn = "arn:aws:iam::111122223333:user/automation/photos-user"
 // userPolicy allows a backup user's routine on bucket "photos", with the
 // ACL header bucket-owner-full-control only.
 var userPolicy = json.RawMessage(`{"Version":"2012-10-17","Statement":[
- {"Effect":"Allow","Action":["s3:ListBucket","s3:GetBucketLocation"],"Resource":"arn:aws:s3:::photos"},
+ {"Effect":"Allow","Action":["s3:ListBucket","s3:GetBucketLocation","s3:GetBucketVersioning","s3:GetBucketObjectLockConfiguration","s3:GetBucketPolicy","s3:GetBucketOwnershipControls"],"Resource":"arn:aws:s3:::photos"},
  {"Effect":"Allow","Action":["s3:PutObject","s3:GetObject","s3:GetObjectVersion","s3:DeleteObject","s3:DeleteObjectVersion"],"Resource":"arn:aws:s3:::photos/*"},
  {"Effect":"Allow","Action":"s3:PutObjectAcl","Resource":"arn:aws:s3:::photos/*","Condition":{"StringEquals":{"s3:x-amz-acl":"bucket-owner-full-control"}}}]}`)
 
@@ -135,8 +137,62 @@ func TestServerAnswersUnsignedRequestsAccessDenied(t *testing.T) {
 }
 
 func TestServerAnswersBucketConfigurationFromOptions(t *testing.T) {
-	srv := start(t, s3sim.Options{Versioning: false})
-	status, body := do(t, srv, "GET", "/photos?location", "", nil)
+	good := start(t, s3sim.Options{Region: "eu-west-1", Versioning: true, ObjectLock: true, DefaultRetention: &s3sim.Retention{Mode: "GOVERNANCE", Days: 90}})
+	status, body := do(t, good, "GET", "/photos?location", "", nil)
 	assert.Equal(t, 200, status)
-	assert.Contains(t, body, "LocationConstraint")
+	assert.Contains(t, body, ">eu-west-1</LocationConstraint>")
+	status, body = do(t, good, "GET", "/photos?versioning", "", nil)
+	assert.Equal(t, 200, status)
+	assert.Contains(t, body, "<Status>Enabled</Status>")
+	status, body = do(t, good, "GET", "/photos?object-lock", "", nil)
+	assert.Equal(t, 200, status)
+	assert.Contains(t, body, "<Mode>GOVERNANCE</Mode><Days>90</Days>")
+	status, body = do(t, good, "GET", "/photos?ownershipControls", "", nil)
+	assert.Equal(t, 200, status)
+	assert.Contains(t, body, "BucketOwnerEnforced")
+	status, body = do(t, good, "GET", "/photos?policy", "", nil)
+	assert.Equal(t, 200, status)
+	assert.JSONEq(t, string(bucketPolicy), body)
+
+	// Seeded faults: versioning off, no Object Lock, ACLs enabled.
+	bad := start(t, s3sim.Options{ACLsEnabled: true})
+	status, body = do(t, bad, "GET", "/photos?versioning", "", nil)
+	assert.Equal(t, 200, status)
+	assert.NotContains(t, body, "Enabled")
+	status, body = do(t, bad, "GET", "/photos?object-lock", "", nil)
+	assert.Equal(t, 404, status)
+	assert.Contains(t, body, "ObjectLockConfigurationNotFoundError")
+	status, body = do(t, bad, "GET", "/photos?ownershipControls", "", nil)
+	assert.Equal(t, 200, status)
+	assert.Contains(t, body, "ObjectWriter")
+	status, body = do(t, bad, "PUT", "/photos/x", "x", map[string]string{"X-Amz-Acl": "private"})
+	assert.Equal(t, 403, status, "ACLs enabled: S3 takes the ACL header, and the policy decides (it grants bucket-owner-full-control only)")
+	assert.Contains(t, body, "s3:PutObjectAcl")
+}
+
+func TestProxyReachesTheServerByAWSHostNamesOnly(t *testing.T) {
+	srv := start(t, s3sim.Options{})
+	proxy, err := url.Parse(srv.ProxyURL)
+	require.NoError(t, err)
+	c := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		Proxy:           http.ProxyURL(proxy),
+		TLSClientConfig: &tls.Config{RootCAs: srv.CertPool()},
+	}}
+	get := func(u string) (*http.Response, error) {
+		req, err := http.NewRequest("GET", u, nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261202/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0")
+		return c.Do(req)
+	}
+	resp, err := get("https://photos.s3.us-east-1.amazonaws.com/?list-type=2")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode, "virtual-hosted bucket through the proxy")
+	log := srv.Log()
+	require.NotEmpty(t, log)
+	assert.Equal(t, "/photos/", log[len(log)-1].Path)
+	assert.Equal(t, []string{"s3:ListBucket"}, log[len(log)-1].Actions())
+
+	_, err = get("https://example.com/")
+	assert.Error(t, err, "the proxy tunnels *.amazonaws.com only")
 }
