@@ -52,6 +52,9 @@ func (c *Checker) bucket(ctx context.Context, t Target, info *stackInfo) {
 	})
 	if err != nil {
 		c.add(stack, "upload", Fail, fmt.Sprintf("the NAS's key cannot upload to %s (%s).", bucket, short(err)), deploy)
+		// What can be read still is: it may say why.
+		c.versioning(cctx, s, stack, bucket)
+		c.objectLock(cctx, s, t, bucket)
 		return
 	}
 	version := aws.ToString(put.VersionId)

@@ -60,6 +60,10 @@ func LoadContext(dir string, overrides []string) (map[string]any, error) {
 	ctx := map[string]any{}
 	for _, name := range []string{"cdk.json", "cdk.context.json"} {
 		raw, err := os.ReadFile(filepath.Join(dir, name))
+		if os.IsNotExist(err) && name == "cdk.json" {
+			abs, _ := filepath.Abs(dir)
+			return nil, fmt.Errorf("no cdk.json in %s: run the check in the qnap-glacier project's folder, where you run cdk deploy", abs)
+		}
 		if os.IsNotExist(err) {
 			continue
 		}

@@ -80,4 +80,8 @@ func TestLoadContextMergesAsTheCLI(t *testing.T) {
 
 	_, err = check.LoadContext(dir, []string{"novalue"})
 	assert.ErrorContains(t, err, "give key=value")
+
+	_, err = check.LoadContext(t.TempDir(), nil)
+	assert.ErrorContains(t, err, "no cdk.json in ")
+	assert.ErrorContains(t, err, "run the check in the qnap-glacier project's folder")
 }
