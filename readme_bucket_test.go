@@ -62,7 +62,7 @@ func TestReadmeListsEveryActionOfTheBucketUser(t *testing.T) {
 		end = len(text) - start - 1
 	}
 	rows := regexp.MustCompile("(?m)^\\| `(s3:[A-Za-z]+)` \\| ([^|]+) \\|").FindAllStringSubmatch(text[start:start+1+end], -1)
-	where := map[string]string{"`*`": "*", "the bucket": "bucket", "its objects": "objects"}
+	where := map[string]string{"`*`": "*", "the bucket": "bucket", "its objects": "objects", "not granted": "none"}
 	listed := map[string][]string{}
 	for _, r := range rows {
 		w, ok := where[strings.TrimSpace(r[2])]
@@ -78,6 +78,13 @@ func TestReadmeListsEveryActionOfTheBucketUser(t *testing.T) {
 		slices.Sort(listed[w])
 		assert.Equal(t, want, listed[w], "the README's actions on %s", w)
 	}
+	var notGranted []string
+	for a := range qnapglacier.BucketUserNotGrantedActions() {
+		notGranted = append(notGranted, a)
+	}
+	slices.Sort(notGranted)
+	slices.Sort(listed["none"])
+	assert.Equal(t, notGranted, listed["none"], "the README's actions that are not granted")
 }
 
 // docSection returns the section of a documentation page under heading (a

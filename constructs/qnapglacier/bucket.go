@@ -255,6 +255,7 @@ func newBucket(scope constructs.Construct, p *BackupBucketProps, name *string, u
 		Actions:    jsii.Strings(bucketDeniedActions...),
 		Resources:  &[]*string{bucket.BucketArn(), bucket.ArnForObjects(jsii.String("*"))},
 	}))
+	bucket.AddToResourcePolicy(bucketACLDenial(user.UserArn(), bucket.ArnForObjects(jsii.String("*"))))
 	for _, st := range bucketRetentionDenials(user.UserArn(), bucket.ArnForObjects(jsii.String("*")), *p.ProtectArchivesDays) {
 		bucket.AddToResourcePolicy(st)
 	}

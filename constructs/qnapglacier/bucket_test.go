@@ -211,7 +211,7 @@ func bucketUserStatements(t *testing.T, tpl assertions.Template) map[string]map[
 
 func TestBucketUserMayDoExactlyTheBackupAppsJob(t *testing.T) {
 	statements := bucketUserStatements(t, defaultBucketTemplate(t))
-	require.Len(t, statements, 3)
+	require.Len(t, statements, 4)
 	want := map[string]struct {
 		resource any
 		actions  []string
@@ -225,6 +225,7 @@ func TestBucketUserMayDoExactlyTheBackupAppsJob(t *testing.T) {
 			"s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:GetObjectRetention", "s3:GetObjectVersion",
 			"s3:ListMultipartUploadParts", "s3:PutObject", "s3:PutObjectRetention", "s3:RestoreObject",
 		}},
+		"UploadWithTheOneACLTheBucketAccepts": {derivedBucketArn("/*"), []string{"s3:PutObjectAcl"}},
 	}
 	for sid, w := range want {
 		st, ok := statements[sid]
@@ -246,7 +247,7 @@ func TestBucketUserCanNeverDestroyBackupsOrUnprotectTheBucket(t *testing.T) {
 		"s3:DeleteObjectVersion", "s3:BypassGovernanceRetention", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
 		"s3:PutBucketVersioning", "s3:PutLifecycleConfiguration", "s3:PutBucketObjectLockConfiguration",
 		"s3:PutEncryptionConfiguration", "s3:PutBucketPublicAccessBlock", "s3:DeleteBucket", "s3:PutObjectLegalHold",
-		"s3:PutBucketAcl", "s3:PutObjectAcl", "s3:PutBucketOwnershipControls", "s3:CreateBucket",
+		"s3:PutBucketAcl", "s3:PutObjectVersionAcl", "s3:PutBucketOwnershipControls", "s3:CreateBucket",
 	}
 	for _, a := range allowed {
 		assert.NotContains(t, a, "*", "no wildcard action: %s", a)
@@ -278,6 +279,36 @@ func TestBucketUserCanNeverDestroyBackupsOrUnprotectTheBucket(t *testing.T) {
 		assert.Contains(t, denied, a)
 	}
 	assert.ElementsMatch(t, qnapglacier.BucketUserDeniedActions(), denied)
+}
+
+func TestBucketUserMaySendTheOneACLABucketWithoutACLsAccepts(t *testing.T) {
+	tpl := defaultBucketTemplate(t)
+	acl := bucketUserStatements(t, tpl)["UploadWithTheOneACLTheBucketAccepts"]
+	require.NotNil(t, acl)
+	assert.Equal(t, map[string]any{"StringEquals": map[string]any{"s3:x-amz-acl": "bucket-owner-full-control"}}, acl["Condition"],
+		"s3:PutObjectAcl only with the ACL a bucket with ACLs disabled accepts")
+	for sid, st := range bucketUserStatements(t, tpl) {
+		if sid != "UploadWithTheOneACLTheBucketAccepts" {
+			assert.NotContains(t, strs(st["Action"]), "s3:PutObjectAcl", sid)
+			assert.NotContains(t, st, "Condition", sid)
+		}
+	}
+	userID, _ := cdktest.Only(t, tpl, "AWS::IAM::User")
+	bucketID, _ := theBucket(t, tpl)
+	deny := bucketPolicyStatement(t, tpl, "DenyTheBackupUserObjectACLsButBucketOwnerFullControl")
+	delete(deny, "Sid")
+	assert.Equal(t, map[string]any{
+		"Effect":    "Deny",
+		"Principal": map[string]any{"AWS": map[string]any{"Fn::GetAtt": []any{userID, "Arn"}}},
+		"Action":    "s3:PutObjectAcl",
+		"Resource":  join(map[string]any{"Fn::GetAtt": []any{bucketID, "Arn"}}, "/*"),
+		// StringNotEquals also matches a request with no x-amz-acl (an
+		// ACL in the body, grant headers).
+		"Condition": map[string]any{"StringNotEquals": map[string]any{"s3:x-amz-acl": "bucket-owner-full-control"}},
+	}, deny)
+	_, bucket := theBucket(t, tpl)
+	assert.Equal(t, map[string]any{"Rules": []any{map[string]any{"ObjectOwnership": "BucketOwnerEnforced"}}},
+		cdktest.Props(bucket)["OwnershipControls"], "ACLs stay disabled: an ACL grants nothing")
 }
 
 // bucketPolicyStatement returns the bucket policy's statement sid.

@@ -11,8 +11,11 @@ import (
 // The S3 actions of a bucket's backup user, each with the reason it is
 // there. Neither QNAP nor Synology publishes the actions their S3 clients
 // need; this list follows the published lists of comparable apps
-// (SyncBackPro; Veeam for Object Lock). The README's table is this list:
-// keep them in step (a test checks that it names every action).
+// (SyncBackPro; Veeam for Object Lock) and what rclone and restic were
+// seen to send (internal/clients runs them against the synthesized
+// policies). The README's table is this list: keep them in step (a test
+// checks that it names every action, and every action a client asks for
+// that is not granted).
 
 // bucketGlobalActions are granted on "*": IAM cannot scope them to a bucket.
 var bucketGlobalActions = map[string]string{
@@ -42,6 +45,23 @@ var bucketObjectActions = map[string]string{
 	"s3:PutObjectRetention":       "set or lengthen an object's retention (HBS 3's Object Lock option), in governance mode and up to ProtectArchivesDays only (the bucket policy denies the rest); shortening a governance retention needs s3:BypassGovernanceRetention, which the user never gets",
 }
 
+// bucketACLActions are granted on the bucket's objects only when the
+// request's ACL is the one a bucket with ACLs disabled accepts.
+var bucketACLActions = map[string]string{
+	"s3:PutObjectAcl": "upload with the header `x-amz-acl: bucket-owner-full-control` (rclone before 1.61 sends an ACL header on every upload and copy, S3 authorizes such an upload as s3:PutObjectAcl too); only with that ACL, the one a bucket with ACLs disabled accepts, and which changes nothing on it; the bucket policy denies every other ACL",
+}
+
+// bucketACL is the one object ACL the backup user may send: on a bucket
+// with ObjectOwnership BucketOwnerEnforced every other ACL header is
+// refused (AccessControlListNotSupported), and this one grants nothing.
+const bucketACL = "bucket-owner-full-control"
+
+// bucketNotGrantedActions are actions that backup clients ask for and the
+// user does not get, with what to do instead.
+var bucketNotGrantedActions = map[string]string{
+	"s3:CreateBucket": "the stack creates the bucket with its protection; a client that would create it gets AccessDenied. rclone asks for it before copyto and rcat unless `no_check_bucket = true` is set (set it); HBS 3 must not create a bucket. Not granted even on this bucket's own name: rclone 1.60 sends its `acl` with CreateBucket as well, which needs s3:PutBucketAcl, and a user who may create the bucket could recreate it without its protection after an administrator deleted it",
+}
+
 // bucketDeniedActions are denied to the backup user by the bucket policy,
 // whatever else an administrator might attach to the user later: with them
 // a stolen key could destroy backups or undo the bucket's protection. A
@@ -60,7 +80,6 @@ var bucketDeniedActions = []string{
 	"s3:PutBucketPublicAccessBlock",
 	"s3:PutBucketOwnershipControls",
 	"s3:PutBucketAcl",
-	"s3:PutObjectAcl",
 	"s3:PutObjectVersionAcl",
 	"s3:PutBucketNotification",
 	"s3:DeleteBucket",
@@ -95,20 +114,48 @@ func bucketRetentionDenials(user, objects *string, protectDays float64) []awsiam
 	}
 }
 
+// bucketACLDenial is the bucket policy's limit on the object ACLs the
+// backup user may send: s3:PutObjectAcl (with PutObject,
+// CreateMultipartUpload, CopyObject or alone) with any ACL but
+// bucket-owner-full-control, including an ACL in a request body or grant
+// headers, which carry no x-amz-acl at all (StringNotEquals matches a
+// missing key).
+func bucketACLDenial(user, objects *string) awsiam.PolicyStatement {
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("DenyTheBackupUserObjectACLsButBucketOwnerFullControl"),
+		Effect:     awsiam.Effect_DENY,
+		Principals: &[]awsiam.IPrincipal{awsiam.NewArnPrincipal(user)},
+		Actions:    jsii.Strings(slices.Sorted(maps.Keys(bucketACLActions))...),
+		Resources:  &[]*string{objects},
+		Conditions: &map[string]any{"StringNotEquals": map[string]any{"s3:x-amz-acl": bucketACL}},
+	})
+}
+
 // bucketRetentionActions are the user's actions that can set an object's
 // retention.
 var bucketRetentionActions = []string{"s3:PutObject", "s3:PutObjectRetention"}
 
 // BucketUserActions returns the actions the backup user of a bucket may
 // take, by where they apply ("*", "bucket", "objects"), each with its
-// reason.
+// reason. s3:PutObjectAcl is among "objects", granted only with the ACL
+// bucket-owner-full-control.
 func BucketUserActions() map[string]map[string]string {
+	objects := maps.Clone(bucketObjectActions)
+	maps.Copy(objects, bucketACLActions)
 	return map[string]map[string]string{
 		"*":       maps.Clone(bucketGlobalActions),
 		"bucket":  maps.Clone(bucketActions),
-		"objects": maps.Clone(bucketObjectActions),
+		"objects": objects,
 	}
 }
+
+// BucketUserNotGrantedActions returns the actions backup clients ask for
+// that the bucket's user does not get, each with what to do instead.
+func BucketUserNotGrantedActions() map[string]string { return maps.Clone(bucketNotGrantedActions) }
+
+// BucketObjectACL is the one ACL header value the bucket's user may send
+// (x-amz-acl), the one a bucket with ACLs disabled accepts.
+const BucketObjectACL = bucketACL
 
 // BucketUserDeniedActions returns the actions the bucket policy denies the
 // backup user.
@@ -124,6 +171,10 @@ func bucketUserPolicyDocument(bucketArn, objectsArn *string) awsiam.PolicyDocume
 			map[string]any{"Sid": "ListBucketsForSetUp", "Effect": "Allow", "Action": keys(bucketGlobalActions), "Resource": "*"},
 			map[string]any{"Sid": "UseTheBackupBucket", "Effect": "Allow", "Action": keys(bucketActions), "Resource": bucketArn},
 			map[string]any{"Sid": "UseTheBackupObjects", "Effect": "Allow", "Action": keys(bucketObjectActions), "Resource": objectsArn},
+			map[string]any{
+				"Sid": "UploadWithTheOneACLTheBucketAccepts", "Effect": "Allow", "Action": keys(bucketACLActions), "Resource": objectsArn,
+				"Condition": map[string]any{"StringEquals": map[string]any{"s3:x-amz-acl": bucketACL}},
+			},
 		},
 	})
 }
