@@ -575,3 +575,21 @@ func TestTheBucketStillRefusesWhatWouldDestroyOrUnprotectBackups(t *testing.T) {
 		})
 	}
 }
+
+func TestTheGuideNamesTheVersionsTheTestsRan(t *testing.T) {
+	need(t, "rclone", "restic")
+	text, err := os.ReadFile("../../docs/clients.md")
+	require.NoError(t, err)
+	first := strings.SplitN(strings.SplitN(string(text), "\n\n", 3)[1], "\n", 2)[0]
+	assert.True(t, strings.HasPrefix(first, "For "), "the guide's first line says who it is for: %q", first)
+	for _, c := range []struct{ bin, pattern string }{
+		{"rclone", `rclone v(\d+\.\d+\.\d+)`},
+		{"restic", `restic (\d+\.\d+\.\d+)`},
+	} {
+		out, err := run(t, baseEnv(t), c.bin, "version")
+		require.NoError(t, err, out)
+		m := regexp.MustCompile(c.pattern).FindStringSubmatch(out)
+		require.NotNil(t, m, out)
+		assert.Contains(t, string(text), "| "+c.bin+" | "+m[1]+" ", "docs/clients.md's table of tested versions names %s %s, the one the tests ran", c.bin, m[1])
+	}
+}
