@@ -580,8 +580,9 @@ func TestTheGuideNamesTheVersionsTheTestsRan(t *testing.T) {
 	need(t, "rclone", "restic")
 	text, err := os.ReadFile("../../docs/clients.md")
 	require.NoError(t, err)
-	first := strings.SplitN(strings.SplitN(string(text), "\n\n", 3)[1], "\n", 2)[0]
-	assert.True(t, strings.HasPrefix(first, "For "), "the guide's first line says who it is for: %q", first)
+	lines := strings.SplitN(string(text), "\n", 4)
+	require.Len(t, lines, 4)
+	assert.Regexp(t, `^\*For [^*]+\*$`, lines[2], "the guide says whom it is for right under its title")
 	for _, c := range []struct{ bin, pattern string }{
 		{"rclone", `rclone v(\d+\.\d+\.\d+)`},
 		{"restic", `restic (\d+\.\d+\.\d+)`},
