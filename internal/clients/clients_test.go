@@ -369,6 +369,11 @@ func TestCurrentRcloneCompletesTheRoutineWithNoACLSetting(t *testing.T) {
 	out, err := run(t, baseEnv(t), binary, "version")
 	require.NoError(t, err, out)
 	t.Logf("current rclone: %s", strings.SplitN(out, "\n", 2)[0])
+	m := regexp.MustCompile(`github.com/rclone/rclone@(v[0-9.]+)`).FindStringSubmatch(docs["current rclone"])
+	require.NotNil(t, m, "the guide's go install names a version")
+	if os.Getenv("QNAP_GLACIER_RCLONE_CURRENT") == "" {
+		assert.Contains(t, out, "rclone "+m[1], "the binary the guide's command builds is the version it names")
+	}
 	conf := strings.Replace(docs["rclone.conf"], "acl = bucket-owner-full-control\n", "", 1)
 	require.NotContains(t, conf, "acl")
 	for _, s := range settings {
