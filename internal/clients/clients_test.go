@@ -369,6 +369,11 @@ func TestCurrentRcloneCompletesTheRoutineWithNoACLSetting(t *testing.T) {
 	out, err := run(t, baseEnv(t), binary, "version")
 	require.NoError(t, err, out)
 	t.Logf("current rclone: %s", strings.SplitN(out, "\n", 2)[0])
+	m := regexp.MustCompile(`github.com/rclone/rclone@(v[0-9.]+)`).FindStringSubmatch(docs["current rclone"])
+	require.NotNil(t, m, "the guide's go install names a version")
+	if os.Getenv("QNAP_GLACIER_RCLONE_CURRENT") == "" {
+		assert.Contains(t, out, "rclone "+m[1], "the binary the guide's command builds is the version it names")
+	}
 	conf := strings.Replace(docs["rclone.conf"], "acl = bucket-owner-full-control\n", "", 1)
 	require.NotContains(t, conf, "acl")
 	for _, s := range settings {
@@ -573,5 +578,24 @@ func TestTheBucketStillRefusesWhatWouldDestroyOrUnprotectBackups(t *testing.T) {
 				assert.Positive(t, denied, "cleanup-hidden asked for s3:DeleteObjectVersion and was refused:\n%s", out)
 			}
 		})
+	}
+}
+
+func TestTheGuideNamesTheVersionsTheTestsRan(t *testing.T) {
+	need(t, "rclone", "restic")
+	text, err := os.ReadFile("../../docs/clients.md")
+	require.NoError(t, err)
+	lines := strings.SplitN(string(text), "\n", 4)
+	require.Len(t, lines, 4)
+	assert.Regexp(t, `^\*For [^*]+\*$`, lines[2], "the guide says whom it is for right under its title")
+	for _, c := range []struct{ bin, pattern string }{
+		{"rclone", `rclone v(\d+\.\d+\.\d+)`},
+		{"restic", `restic (\d+\.\d+\.\d+)`},
+	} {
+		out, err := run(t, baseEnv(t), c.bin, "version")
+		require.NoError(t, err, out)
+		m := regexp.MustCompile(c.pattern).FindStringSubmatch(out)
+		require.NotNil(t, m, out)
+		assert.Contains(t, string(text), "| "+c.bin+" | "+m[1]+" ", "docs/clients.md's table of tested versions names %s %s, the one the tests ran", c.bin, m[1])
 	}
 }

@@ -436,6 +436,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}()
 	w.Header().Set("x-amz-request-id", fmt.Sprintf("%016X", now.UnixNano()))
 
+	// The AWS SDKs name the operation in an x-id parameter that S3
+	// ignores (x-id=PutObject).
+	if r.URL.Query().Has("x-id") {
+		var keep []string
+		for _, p := range strings.Split(r.URL.RawQuery, "&") {
+			if k, _, _ := strings.Cut(p, "="); k != "x-id" {
+				keep = append(keep, p)
+			}
+		}
+		r.URL.RawQuery = strings.Join(keep, "&")
+		e.Query = r.URL.RawQuery
+	}
 	if b := s.virtualHostBucket(r.Host); b != "" {
 		r.URL.Path = "/" + b + r.URL.Path
 		if r.URL.RawPath != "" {
