@@ -2,6 +2,7 @@ package qnapglacier
 
 import (
 	_ "embed"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -34,10 +35,6 @@ const (
 	accountCheckID      = "Check"
 )
 
-// AccountCheckType is the resource type of the check that fails the deploy
-// of a vault stack in an account Glacier no longer serves.
-const AccountCheckType = "Custom::GlacierAccountCheck"
-
 // accountCheckFor returns the stack's Glacier account check, creating it
 // for vaultName (at vaultArn) when the stack has none yet: one per stack
 // is enough, since Glacier serves or refuses the account as a whole.
@@ -69,7 +66,7 @@ func accountCheckFor(scope constructs.Construct, vaultName, vaultArn *string) co
 	})
 	check := awscdk.NewCustomResource(this, jsii.String(accountCheckID), &awscdk.CustomResourceProps{
 		ServiceToken: fn.FunctionArn(),
-		ResourceType: jsii.String(AccountCheckType),
+		ResourceType: jsii.String(rules.AccountCheckType),
 		Properties:   &map[string]any{"VaultName": vaultName},
 	})
 	// The check must not run before its role may call Glacier.

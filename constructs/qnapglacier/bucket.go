@@ -2,6 +2,7 @@ package qnapglacier
 
 import (
 	"fmt"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -70,24 +71,7 @@ const (
 	cloudWatchPrincipal = "cloudwatch.amazonaws.com"
 )
 
-// BucketPolicyNamePrefix starts the name of a bucket user's managed policy.
-// It differs from the vault policy prefix (QNAPGlacierIAMUserPolicy-), so a vault and a bucket of the same
-// name never share a policy name.
-const BucketPolicyNamePrefix = "QNAPGlacierS3UserPolicy-"
-
-// BucketPolicyName is the name of the managed policy of a bucket's user:
-// "QNAPGlacierS3UserPolicy-<name>", shortened with a hash past IAM's 128
-// characters.
-func BucketPolicyName(name string) string {
-	return fitName(BucketPolicyNamePrefix, name, "", maxPolicyNameLen)
-}
-
-// maxNamePartOfBucket is how much of the target's name a derived bucket
-// name keeps: 63 characters, less "-" and a 12-digit account, less "-" and
-// a region of up to 16 characters (the longest today has 14).
-const maxNamePartOfBucket = 63 - 1 - 12 - 1 - 16
-
-// DefaultBucketName is the bucket name used when none is given:
+// defaultBucketName is the bucket name used when none is given:
 // "<name>-<account>-<region>" with the stack's account and region. Bucket
 // names are global across every AWS account; the account and region make
 // the name this account's own. (They do not let one target be deployed to
@@ -100,9 +84,9 @@ const maxNamePartOfBucket = 63 - 1 - 12 - 1 - 16
 // CloudFormation pseudo parameters joined at deploy time: the name is known
 // before the bucket exists, so the topic's policy can name the bucket
 // without depending on it (see newRestoreNotifications).
-func DefaultBucketName(name string, stack awscdk.Stack) *string {
+func defaultBucketName(name string, stack awscdk.Stack) *string {
 	// Token strings concatenate into an Fn::Join without a call to the CDK.
-	return jsii.String(fitName("", name, "", maxNamePartOfBucket) + "-" + *stack.Account() + "-" + *stack.Region())
+	return jsii.String(rules.BucketNameStart(name) + "-" + *stack.Account() + "-" + *stack.Region())
 }
 
 // NewBackupBucket creates the backup bucket, the IAM user scoped to it, its
@@ -122,7 +106,7 @@ func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucket
 		panic(propsError(scope, id, err))
 	}
 	p := props.withDefaults()
-	if err := claimNames(scope, *scope.Node().Path()+"/"+*id, *p.UserName, BucketPolicyName(*p.Name), "Name"); err != nil {
+	if err := claimNames(scope, *scope.Node().Path()+"/"+*id, *p.UserName, rules.BucketPolicyName(*p.Name), "Name"); err != nil {
 		panic(err)
 	}
 	b := &backupBucket{storageClass: p.StorageClass}
@@ -132,7 +116,7 @@ func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucket
 
 	b.bucketName = p.BucketName
 	if b.bucketName == nil {
-		b.bucketName = DefaultBucketName(*p.Name, stack)
+		b.bucketName = defaultBucketName(*p.Name, stack)
 	}
 	// Built from the name, not from the bucket resource: the topic policy
 	// names the bucket and the bucket must wait for the topic policy.
@@ -148,7 +132,7 @@ func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucket
 		userName:          p.UserName,
 		userPath:          p.UserPath,
 		keySerial:         p.KeySerial,
-		policyName:        BucketPolicyName(*p.Name),
+		policyName:        rules.BucketPolicyName(*p.Name),
 		policyDescription: "Policy for QNAP Glacier S3 backup user",
 		document:          bucketUserPolicyDocument(bucketArn, objectsArn),
 		policyNag: []nagSuppression{{
@@ -252,7 +236,7 @@ func newBucket(scope constructs.Construct, p *BackupBucketProps, name *string, u
 		Sid:        jsii.String("DenyTheBackupUserDestructiveActions"),
 		Effect:     awsiam.Effect_DENY,
 		Principals: &[]awsiam.IPrincipal{awsiam.NewArnPrincipal(user.UserArn())},
-		Actions:    jsii.Strings(bucketDeniedActions...),
+		Actions:    jsii.Strings(rules.BucketDeniedActions...),
 		Resources:  &[]*string{bucket.BucketArn(), bucket.ArnForObjects(jsii.String("*"))},
 	}))
 	bucket.AddToResourcePolicy(bucketACLDenial(user.UserArn(), bucket.ArnForObjects(jsii.String("*"))))

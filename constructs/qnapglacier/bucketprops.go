@@ -3,11 +3,7 @@ package qnapglacier
 import (
 	"errors"
 	"fmt"
-	"math"
-	"net/netip"
-	"regexp"
-	"slices"
-	"strings"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/jsii-runtime-go"
@@ -136,10 +132,6 @@ func (c StorageClass) MinimumDays() float64 {
 	return 90
 }
 
-// MaxBucketDays is the largest ArchiveAfterDays or KeepDeletedDays (100
-// years).
-const MaxBucketDays = 36500
-
 // abortUploadsAfterDays is when the lifecycle aborts an unfinished
 // multipart upload, whose parts S3 would otherwise keep (and charge for)
 // forever.
@@ -151,13 +143,13 @@ func (p *BackupBucketProps) withDefaults() BackupBucketProps {
 	c := *p
 	c.NotifyEmails = append([]string(nil), p.NotifyEmails...)
 	if c.UserName == nil {
-		c.UserName = jsii.String(DefaultUserName(*c.Name))
+		c.UserName = jsii.String(rules.DefaultUserName(*c.Name))
 	}
 	if c.UserPath == nil {
 		c.UserPath = jsii.String(defaultUserPath)
 	}
 	if c.KeySerial == nil {
-		c.KeySerial = jsii.Number(DefaultKeySerial)
+		c.KeySerial = jsii.Number(rules.DefaultKeySerial)
 	}
 	if c.StorageClass == "" {
 		c.StorageClass = DefaultStorageClass
@@ -185,39 +177,39 @@ func (p *BackupBucketProps) Validate() error {
 	if p.Name == nil {
 		errs = append(errs, errors.New("Name: required"))
 	} else if !isToken(p.Name) {
-		if err := ValidateBucketName(*p.Name); err != nil {
+		if err := rules.ValidateBucketName(*p.Name); err != nil {
 			errs = append(errs, fmt.Errorf("Name: %w", err))
 		}
 	} else {
 		errs = append(errs, errors.New("Name: a CDK token: must be known at synth, every derived name depends on it"))
 	}
 	if p.BucketName != nil && !isToken(p.BucketName) {
-		if err := ValidateBucketName(*p.BucketName); err != nil {
+		if err := rules.ValidateBucketName(*p.BucketName); err != nil {
 			errs = append(errs, fmt.Errorf("BucketName: %w", err))
 		}
 	}
 	errs = append(errs, credentialProblems(p.UserName, p.UserPath, p.KeySerial, p.NotifyEmails)...)
 	if p.StorageClass != "" {
-		if err := ValidateStorageClass(string(p.StorageClass)); err != nil {
+		if err := rules.ValidateStorageClass(string(p.StorageClass)); err != nil {
 			errs = append(errs, fmt.Errorf("StorageClass: %w", err))
 		}
 	}
 	known := func(n *float64) bool { return n != nil && !isTokenNumber(n) }
 	if known(p.ArchiveAfterDays) {
-		if err := ValidateArchiveAfterDays(*p.ArchiveAfterDays); err != nil {
+		if err := rules.ValidateArchiveAfterDays(*p.ArchiveAfterDays); err != nil {
 			errs = append(errs, fmt.Errorf("ArchiveAfterDays: %w", err))
 		}
 	}
 	keepOK := known(p.KeepDeletedDays)
 	if keepOK {
-		if err := ValidateKeepDeletedDays(*p.KeepDeletedDays); err != nil {
+		if err := rules.ValidateKeepDeletedDays(*p.KeepDeletedDays); err != nil {
 			errs = append(errs, fmt.Errorf("KeepDeletedDays: %w", err))
 			keepOK = false
 		}
 	}
 	protectOK := known(p.ProtectArchivesDays)
 	if protectOK {
-		if err := ValidateProtectArchivesDays(*p.ProtectArchivesDays); err != nil {
+		if err := rules.ValidateProtectArchivesDays(*p.ProtectArchivesDays); err != nil {
 			errs = append(errs, fmt.Errorf("ProtectArchivesDays: %w", err))
 			protectOK = false
 		}
@@ -228,79 +220,4 @@ func (p *BackupBucketProps) Validate() error {
 			*p.KeepDeletedDays, *p.ProtectArchivesDays))
 	}
 	return errors.Join(errs...)
-}
-
-// ValidateStorageClass checks an archive storage class: GLACIER_IR,
-// GLACIER or DEEP_ARCHIVE.
-func ValidateStorageClass(class string) error {
-	if slices.Contains(StorageClasses(), StorageClass(class)) {
-		return nil
-	}
-	return fmt.Errorf("%q is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE", class)
-}
-
-// ValidateArchiveAfterDays checks the days before the lifecycle archives an
-// object: a whole number from 0 to 36500.
-func ValidateArchiveAfterDays(days float64) error {
-	if days < 0 || days > MaxBucketDays || days != math.Trunc(days) {
-		return fmt.Errorf("%v: must be a whole number of days from 0 to %d", days, MaxBucketDays)
-	}
-	return nil
-}
-
-// ValidateKeepDeletedDays checks the days a noncurrent version is kept: a
-// whole number from 1 to 36500 (S3's lifecycle counts from 1).
-func ValidateKeepDeletedDays(days float64) error {
-	if days < 1 || days > MaxBucketDays || days != math.Trunc(days) {
-		return fmt.Errorf("%v: must be a whole number of days from 1 to %d", days, MaxBucketDays)
-	}
-	return nil
-}
-
-var bucketNameRe = regexp.MustCompile(`^[a-z0-9-]+$`)
-
-// Prefixes and suffixes S3 reserves in bucket names.
-var (
-	reservedBucketPrefixes = []string{"xn--", "sthree-", "amzn-s3-demo-"}
-	reservedBucketSuffixes = []string{"-s3alias", "--ol-s3", "--x-s3", "--table-s3", ".mrap"}
-)
-
-// ValidateBucketName checks an S3 bucket name against S3's naming rules:
-// 3 to 63 characters from lowercase letters, digits and hyphens, starting
-// and ending with a letter or digit, not in the form of an IP address, and
-// none of the prefixes and suffixes S3 reserves ("xn--", "sthree-",
-// "amzn-s3-demo-", "-s3alias", "--ol-s3", "--x-s3", "--table-s3"). S3 also
-// allows dots, but a dot breaks the TLS certificate check of the
-// virtual-hosted addresses (bucket.s3.region.amazonaws.com) that NAS
-// backup apps use, so dots are refused here.
-func ValidateBucketName(name string) error {
-	const allowed = "must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit"
-	switch {
-	case len(name) < 3 || len(name) > 63:
-		return fmt.Errorf("%q is %d characters: %s", abbreviate(name), len(name), allowed)
-	case isIPAddress(name):
-		return fmt.Errorf("%q is in the form of an IP address, which S3 refuses: %s", name, allowed)
-	case strings.Contains(name, "."):
-		return fmt.Errorf("%q has '.' at position %d: a dot breaks HTTPS to the bucket's virtual-hosted address; %s", name, strings.Index(name, ".")+1, allowed)
-	case !bucketNameRe.MatchString(name):
-		return fmt.Errorf("%q has %s: %s (no capitals or '_')", name, firstBadChar(name, bucketNameRe), allowed)
-	case name[0] == '-' || name[len(name)-1] == '-':
-		return fmt.Errorf("%q starts or ends with '-': %s", name, allowed)
-	}
-	for _, p := range reservedBucketPrefixes {
-		if strings.HasPrefix(name, p) {
-			return fmt.Errorf("%q starts with %q, which S3 reserves: %s", name, p, allowed)
-		}
-	}
-	for _, s := range reservedBucketSuffixes {
-		if strings.HasSuffix(name, s) {
-			return fmt.Errorf("%q ends with %q, which S3 reserves: %s", name, s, allowed)
-		}
-	}
-	return nil
-}
-
-func isIPAddress(s string) bool {
-	_, err := netip.ParseAddr(s)
-	return err == nil
 }

@@ -1,6 +1,7 @@
 package qnapglacier_test
 
 import (
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"strings"
 	"testing"
 
@@ -34,7 +35,7 @@ func TestValidateBucketName(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := qnapglacier.ValidateBucketName(c.bucket)
+			err := rules.ValidateBucketName(c.bucket)
 			if c.wantErr == "" {
 				assert.NoError(t, err)
 			} else if assert.Error(t, err) {
@@ -50,18 +51,18 @@ func TestValidateBucketDaysAndClass(t *testing.T) {
 		err     error
 		wantErr string
 	}{
-		{"accepts GLACIER_IR", qnapglacier.ValidateStorageClass("GLACIER_IR"), ""},
-		{"accepts GLACIER", qnapglacier.ValidateStorageClass("GLACIER"), ""},
-		{"accepts DEEP_ARCHIVE", qnapglacier.ValidateStorageClass("DEEP_ARCHIVE"), ""},
-		{"rejects STANDARD, not an archive class", qnapglacier.ValidateStorageClass("STANDARD"), `"STANDARD" is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE`},
-		{"rejects a class in lower case", qnapglacier.ValidateStorageClass("glacier"), `"glacier" is not an archive storage class`},
-		{"accepts archiving at once", qnapglacier.ValidateArchiveAfterDays(0), ""},
-		{"rejects negative archive days", qnapglacier.ValidateArchiveAfterDays(-1), "-1: must be a whole number of days from 0 to 36500"},
-		{"rejects fractional archive days", qnapglacier.ValidateArchiveAfterDays(1.5), "1.5: must be a whole number"},
-		{"accepts keeping deleted versions a day", qnapglacier.ValidateKeepDeletedDays(1), ""},
-		{"rejects keeping deleted versions 0 days", qnapglacier.ValidateKeepDeletedDays(0), "0: must be a whole number of days from 1 to 36500"},
-		{"rejects fractional keep days", qnapglacier.ValidateKeepDeletedDays(90.5), "90.5: must be a whole number"},
-		{"rejects keep days past 100 years", qnapglacier.ValidateKeepDeletedDays(36501), "36501: must be"},
+		{"accepts GLACIER_IR", rules.ValidateStorageClass("GLACIER_IR"), ""},
+		{"accepts GLACIER", rules.ValidateStorageClass("GLACIER"), ""},
+		{"accepts DEEP_ARCHIVE", rules.ValidateStorageClass("DEEP_ARCHIVE"), ""},
+		{"rejects STANDARD, not an archive class", rules.ValidateStorageClass("STANDARD"), `"STANDARD" is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE`},
+		{"rejects a class in lower case", rules.ValidateStorageClass("glacier"), `"glacier" is not an archive storage class`},
+		{"accepts archiving at once", rules.ValidateArchiveAfterDays(0), ""},
+		{"rejects negative archive days", rules.ValidateArchiveAfterDays(-1), "-1: must be a whole number of days from 0 to 36500"},
+		{"rejects fractional archive days", rules.ValidateArchiveAfterDays(1.5), "1.5: must be a whole number"},
+		{"accepts keeping deleted versions a day", rules.ValidateKeepDeletedDays(1), ""},
+		{"rejects keeping deleted versions 0 days", rules.ValidateKeepDeletedDays(0), "0: must be a whole number of days from 1 to 36500"},
+		{"rejects fractional keep days", rules.ValidateKeepDeletedDays(90.5), "90.5: must be a whole number"},
+		{"rejects keep days past 100 years", rules.ValidateKeepDeletedDays(36501), "36501: must be"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -128,8 +129,8 @@ func TestStorageClassMinimumDays(t *testing.T) {
 }
 
 func TestBucketUserActionsHaveReasonsAndNeverDestroy(t *testing.T) {
-	denied := qnapglacier.BucketUserDeniedActions()
-	for where, actions := range qnapglacier.BucketUserActions() {
+	denied := rules.BucketDeniedActions
+	for where, actions := range rules.BucketUserActions() {
 		for action, reason := range actions {
 			assert.NotEmpty(t, reason, "%s on %s has no reason", action, where)
 			assert.NotContains(t, action, "*", "%s on %s: no wildcard actions", action, where)

@@ -1,6 +1,7 @@
 package qnapglacier_test
 
 import (
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"strings"
 	"testing"
 
@@ -10,7 +11,7 @@ import (
 
 func TestValidateMonthlyBudgetUsd(t *testing.T) {
 	for _, ok := range []float64{0.01, 1, 12.5, 12.34, 100000} {
-		assert.NoError(t, qnapglacier.ValidateMonthlyBudgetUsd(ok), ok)
+		assert.NoError(t, rules.ValidateMonthlyBudgetUsd(ok), ok)
 	}
 	for bad, want := range map[float64]string{
 		0:         "0: must be more than 0",
@@ -20,7 +21,7 @@ func TestValidateMonthlyBudgetUsd(t *testing.T) {
 		100000.01: "100000.01: must be more than 0 and at most 100000 US dollars",
 		1e12:      "1e+12: must be",
 	} {
-		err := qnapglacier.ValidateMonthlyBudgetUsd(bad)
+		err := rules.ValidateMonthlyBudgetUsd(bad)
 		if assert.Error(t, err, bad) {
 			assert.True(t, strings.HasPrefix(err.Error(), want), err.Error())
 		}

@@ -1,6 +1,7 @@
 package qnapglacier
 
 import (
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"maps"
 	"slices"
 
@@ -141,7 +142,7 @@ func configureVault(scope constructs.Construct, p *BackupUserProps, vaultArn *st
 
 // vaultTags are the tags the stack puts on the vault.
 func vaultTags(p *BackupUserProps) map[string]string {
-	tags := map[string]string{ProjectTag: ProjectName, VaultTag: *p.VaultName}
+	tags := map[string]string{rules.ProjectTag: rules.ProjectName, rules.VaultTag: *p.VaultName}
 	maps.Copy(tags, p.VaultTags)
 	return tags
 }

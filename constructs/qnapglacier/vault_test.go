@@ -2,6 +2,7 @@ package qnapglacier_test
 
 import (
 	"encoding/json"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"sort"
 	"testing"
 
@@ -52,7 +53,7 @@ func customResources(tpl assertions.Template) map[string]map[string]any {
 	resources := (*tpl.ToJSON())["Resources"].(map[string]any)
 	for id, r := range resources {
 		res := r.(map[string]any)
-		if typ := res["Type"].(string); len(typ) > 8 && typ[:8] == "Custom::" && typ != qnapglacier.AccountCheckType {
+		if typ := res["Type"].(string); len(typ) > 8 && typ[:8] == "Custom::" && typ != rules.AccountCheckType {
 			res["LogicalId"] = id
 			byType[typ] = res
 		}

@@ -1,46 +1,16 @@
 package qnapglacier
 
 import (
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"slices"
 	"strconv"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 )
 
-// globalActions are the Glacier actions the backup app needs on "*": they
-// act on the account, not on a vault, so IAM cannot scope them further.
-// They match the reference policy (testdata/qnap-policy.json is a copy).
-var globalActions = []string{
-	"glacier:ListVaults",
-	"glacier:GetDataRetrievalPolicy",
-}
-
-// vaultActions are the Glacier actions the backup app needs on its one
-// vault, in the reference policy's order. CreateVault is here because the
-// QNAP app refuses an existing vault and creates its own; the tag actions
-// because newer QNAP versions tag the vault they create.
-var vaultActions = []string{
-	"glacier:UploadMultipartPart",
-	"glacier:UploadArchive",
-	"glacier:ListTagsForVault",
-	"glacier:ListParts",
-	"glacier:ListMultipartUploads",
-	"glacier:ListJobs",
-	"glacier:InitiateMultipartUpload",
-	"glacier:InitiateJob",
-	"glacier:GetVaultNotifications",
-	"glacier:GetVaultLock",
-	"glacier:GetVaultAccessPolicy",
-	"glacier:GetJobOutput",
-	"glacier:DescribeVault",
-	"glacier:DescribeJob",
-	"glacier:DeleteArchive",
-	"glacier:CreateVault",
-	"glacier:CompleteMultipartUpload",
-	"glacier:AbortMultipartUpload",
-	"glacier:RemoveTagsFromVault",
-	"glacier:AddTagsToVault",
-}
+// The Glacier actions of a vault's backup user are tables in
+// internal/rules (rules.VaultGlobalActions, rules.VaultActions): the
+// reference policy's lists.
 
 // deleteArchive is the one vault action that ProtectArchivesDays limits.
 const deleteArchive = "glacier:DeleteArchive"
@@ -54,12 +24,12 @@ const archiveAgeKey = "glacier:ArchiveAgeInDays"
 // allows it only for archives at least that many days old. It is built as
 // one JSON document, one call to the CDK, not a call per statement.
 func userPolicyDocument(vaultArn *string, protectDays float64) awsiam.PolicyDocument {
-	actions := vaultActions
+	actions := rules.VaultActions
 	if protectDays > 0 {
-		actions = slices.DeleteFunc(slices.Clone(vaultActions), func(a string) bool { return a == deleteArchive })
+		actions = slices.DeleteFunc(slices.Clone(rules.VaultActions), func(a string) bool { return a == deleteArchive })
 	}
 	statements := []any{
-		map[string]any{"Sid": "AllowGlacierGlobal", "Effect": "Allow", "Action": globalActions, "Resource": "*"},
+		map[string]any{"Sid": "AllowGlacierGlobal", "Effect": "Allow", "Action": rules.VaultGlobalActions, "Resource": "*"},
 		map[string]any{"Sid": "AllowGlacierVault", "Effect": "Allow", "Action": actions, "Resource": vaultArn},
 	}
 	if protectDays > 0 {

@@ -2,6 +2,7 @@ package qnapglacier_test
 
 import (
 	"fmt"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"maps"
 	"math"
 	"regexp"
@@ -28,7 +29,7 @@ func TestValidateVaultName(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := qnapglacier.ValidateVaultName(c.vault)
+			err := rules.ValidateVaultName(c.vault)
 			if c.wantErr == "" {
 				assert.NoError(t, err)
 			} else if assert.Error(t, err) {
@@ -50,7 +51,7 @@ func TestValidateUserName(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := qnapglacier.ValidateUserName(c.user)
+			err := rules.ValidateUserName(c.user)
 			if c.wantErr == "" {
 				assert.NoError(t, err)
 			} else if assert.Error(t, err) {
@@ -62,10 +63,10 @@ func TestValidateUserName(t *testing.T) {
 
 func TestValidateKeySerial(t *testing.T) {
 	for _, ok := range []float64{0, 1, 2, math.MaxInt32} {
-		assert.NoError(t, qnapglacier.ValidateKeySerial(ok), "serial %v", ok)
+		assert.NoError(t, rules.ValidateKeySerial(ok), "serial %v", ok)
 	}
 	for _, bad := range []float64{-1, 1.5, math.NaN(), math.Inf(1), math.MaxInt32 + 1} {
-		err := qnapglacier.ValidateKeySerial(bad)
+		err := rules.ValidateKeySerial(bad)
 		if assert.Error(t, err, "serial %v", bad) {
 			assert.Contains(t, err.Error(), "must be a whole number from 0 to 2147483647")
 		}
@@ -74,11 +75,11 @@ func TestValidateKeySerial(t *testing.T) {
 
 func TestValidateNotifyEmailsChecksEachAddress(t *testing.T) {
 	for _, ok := range []string{"owner@example.com", "first.last+nas@mail.example.org"} {
-		assert.NoError(t, qnapglacier.ValidateNotifyEmails([]string{ok}), ok)
+		assert.NoError(t, rules.ValidateNotifyEmails([]string{ok}), ok)
 	}
 	for _, bad := range []string{"", "owner", "owner@", "@example.com", "owner@localhost",
 		"Owner <owner@example.com>", " owner@example.com", "a b@example.com", "owner@example.com,x@example.com"} {
-		err := qnapglacier.ValidateNotifyEmails([]string{bad})
+		err := rules.ValidateNotifyEmails([]string{bad})
 		if assert.Error(t, err, "%q", bad) {
 			assert.Contains(t, err.Error(), "is not an e-mail address: must look like name@example.com")
 		}
@@ -99,7 +100,7 @@ func TestValidatePropsCollectsEveryProblem(t *testing.T) {
 	}
 	lines := strings.Split(err.Error(), "\n")
 	assert.Len(t, lines, 6, err.Error())
-	for i, field := range []string{"VaultName: ", "UserName: ", "UserPath ", "KeySerial: ", "NotifyEmails: ", "NotifyEmails: "} {
+	for i, field := range []string{"VaultName: ", "UserName: ", "UserPath: ", "KeySerial: ", "NotifyEmails: ", "NotifyEmails: "} {
 		assert.True(t, strings.HasPrefix(lines[i], field), "line %d %q should name %s", i, lines[i], field)
 	}
 	assert.Contains(t, lines[5], "listed twice")
@@ -118,20 +119,20 @@ func TestValidatePropsAcceptsMinimalProps(t *testing.T) {
 var stackNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
 
 func TestDerivedNamesKeepShortNamesReadable(t *testing.T) {
-	assert.Equal(t, "QNAP-Glacier-Vault-user", qnapglacier.DefaultUserName("QNAP-Glacier-Vault"))
-	assert.Equal(t, "QNAPGlacierIAMUserPolicy-QNAP-Glacier-Vault", qnapglacier.PolicyName("QNAP-Glacier-Vault"))
-	assert.Equal(t, "QnapGlacier-QNAP-Glacier-Vault", qnapglacier.StackName("QNAP-Glacier-Vault"))
+	assert.Equal(t, "QNAP-Glacier-Vault-user", rules.DefaultUserName("QNAP-Glacier-Vault"))
+	assert.Equal(t, "QNAPGlacierIAMUserPolicy-QNAP-Glacier-Vault", rules.VaultPolicyName("QNAP-Glacier-Vault"))
+	assert.Equal(t, "QnapGlacier-QNAP-Glacier-Vault", rules.StackName("QNAP-Glacier-Vault"))
 }
 
 func TestDerivedNamesFitAWSLimitsForLongVaultNames(t *testing.T) {
 	for _, n := range []int{1, 58, 59, 60, 103, 104, 116, 117, 200, 255} {
 		for _, fill := range []string{"v", "v_"} {
 			vault := strings.Repeat(fill, n)[:n]
-			user, policy, stack := qnapglacier.DefaultUserName(vault), qnapglacier.PolicyName(vault), qnapglacier.StackName(vault)
+			user, policy, stack := rules.DefaultUserName(vault), rules.VaultPolicyName(vault), rules.StackName(vault)
 			assert.LessOrEqual(t, len(user), 64, "user name for %d-character vault", n)
 			assert.LessOrEqual(t, len(policy), 128, "policy name for %d-character vault", n)
 			assert.LessOrEqual(t, len(stack), 128, "stack name for %d-character vault", n)
-			assert.NoError(t, qnapglacier.ValidateUserName(user))
+			assert.NoError(t, rules.ValidateUserName(user))
 			assert.Regexp(t, stackNameRe, stack)
 			assert.True(t, strings.HasSuffix(user, "-user"), user)
 			assert.True(t, strings.HasPrefix(policy, "QNAPGlacierIAMUserPolicy-"), policy)
@@ -141,16 +142,16 @@ func TestDerivedNamesFitAWSLimitsForLongVaultNames(t *testing.T) {
 
 func TestDerivedNamesAreDeterministicAndDistinct(t *testing.T) {
 	long := strings.Repeat("a", 200)
-	assert.Equal(t, qnapglacier.DefaultUserName(long+"1"), qnapglacier.DefaultUserName(long+"1"))
-	assert.NotEqual(t, qnapglacier.DefaultUserName(long+"1"), qnapglacier.DefaultUserName(long+"2"))
-	assert.NotEqual(t, qnapglacier.PolicyName(long+"1"), qnapglacier.PolicyName(long+"2"))
-	assert.NotEqual(t, qnapglacier.StackName(long+"1"), qnapglacier.StackName(long+"2"))
+	assert.Equal(t, rules.DefaultUserName(long+"1"), rules.DefaultUserName(long+"1"))
+	assert.NotEqual(t, rules.DefaultUserName(long+"1"), rules.DefaultUserName(long+"2"))
+	assert.NotEqual(t, rules.VaultPolicyName(long+"1"), rules.VaultPolicyName(long+"2"))
+	assert.NotEqual(t, rules.StackName(long+"1"), rules.StackName(long+"2"))
 }
 
 func TestStackNameKeepsVaultsApartThatDifferOnlyInPunctuation(t *testing.T) {
 	names := map[string]string{}
 	for _, v := range []string{"photos-2024", "photos_2024", "photos.2024"} {
-		s := qnapglacier.StackName(v)
+		s := rules.StackName(v)
 		assert.Regexp(t, stackNameRe, s)
 		assert.NotContains(t, names, s, "%s and %s share a stack name", v, names[s])
 		names[s] = v
@@ -159,10 +160,10 @@ func TestStackNameKeepsVaultsApartThatDifferOnlyInPunctuation(t *testing.T) {
 
 func TestValidateVaultMode(t *testing.T) {
 	for _, m := range qnapglacier.VaultModes() {
-		assert.NoError(t, qnapglacier.ValidateVaultMode(string(m)))
+		assert.NoError(t, rules.ValidateVaultMode(string(m)))
 	}
 	for _, bad := range []string{"", "banana", "App", "existing "} {
-		assert.ErrorContains(t, qnapglacier.ValidateVaultMode(bad), "is not a vault mode: must be one of app, existing, stack", bad)
+		assert.ErrorContains(t, rules.ValidateVaultMode(bad), "is not a vault mode: must be one of app, existing, stack", bad)
 	}
 }
 
@@ -171,17 +172,17 @@ func TestVaultModesCannotBeWidenedFromOutside(t *testing.T) {
 	modes[0] = "bogus"
 	_ = append(modes, "bogus")
 	assert.Equal(t, []qnapglacier.VaultMode{"app", "existing", "stack"}, qnapglacier.VaultModes())
-	assert.ErrorContains(t, qnapglacier.ValidateVaultMode("bogus"), "is not a vault mode")
+	assert.ErrorContains(t, rules.ValidateVaultMode("bogus"), "is not a vault mode")
 	assert.ErrorContains(t, (&qnapglacier.BackupUserProps{VaultName: jsii.String("v"), VaultMode: "bogus"}).Validate(),
 		`VaultMode: "bogus" is not a vault mode`)
 }
 
 func TestValidateProtectArchivesDays(t *testing.T) {
 	for _, ok := range []float64{0, 1, 90, 36500} {
-		assert.NoError(t, qnapglacier.ValidateProtectArchivesDays(ok), "%v", ok)
+		assert.NoError(t, rules.ValidateProtectArchivesDays(ok), "%v", ok)
 	}
 	for _, bad := range []float64{-3, 0.5, 36501, math.NaN()} {
-		assert.ErrorContains(t, qnapglacier.ValidateProtectArchivesDays(bad), "must be a whole number of days from 0 (off) to 36500", "%v", bad)
+		assert.ErrorContains(t, rules.ValidateProtectArchivesDays(bad), "must be a whole number of days from 0 (off) to 36500", "%v", bad)
 	}
 }
 
@@ -209,7 +210,7 @@ func TestValidateVaultTags(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := qnapglacier.ValidateVaultTags(c.tags)
+			err := rules.ValidateVaultTags(c.tags, nil)
 			if c.wantErr == "" {
 				assert.NoError(t, err)
 			} else {

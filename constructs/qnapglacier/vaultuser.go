@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // BackupUser is an IAM user that can back up to exactly one Glacier vault,
@@ -67,7 +68,7 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		panic(propsError(scope, id, err))
 	}
 	p := props.withDefaults()
-	if err := claimNames(scope, *scope.Node().Path()+"/"+*id, *p.UserName, PolicyName(*p.VaultName), "VaultName"); err != nil {
+	if err := claimNames(scope, *scope.Node().Path()+"/"+*id, *p.UserName, rules.VaultPolicyName(*p.VaultName), "VaultName"); err != nil {
 		panic(err)
 	}
 	// The struct itself is registered with jsii, so a BackupUser can be
@@ -88,7 +89,7 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		userName:          p.UserName,
 		userPath:          p.UserPath,
 		keySerial:         p.KeySerial,
-		policyName:        PolicyName(*p.VaultName),
+		policyName:        rules.VaultPolicyName(*p.VaultName),
 		policyDescription: "Policy for QNAP Glacier User",
 		document:          userPolicyDocument(b.vaultArn, *p.ProtectArchivesDays),
 		policyNag: []nagSuppression{{
@@ -105,7 +106,7 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 	var topicArn *string
 	if b.topic = p.Topic; b.topic == nil {
 		var topic awssns.Topic
-		topic, topicArn = newTopic(this, topicDisplayName(*p.VaultName))
+		topic, topicArn = newTopic(this, rules.TopicDisplayName(*p.VaultName))
 		topic.AddToResourcePolicy(glacierPublishStatement(topicArn, stack.Account()))
 		b.topic = topic
 	} else {
