@@ -2,12 +2,13 @@ package qnapglacier
 
 import (
 	_ "embed"
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // Amazon Glacier takes no new customers since 15 December 2025: in an

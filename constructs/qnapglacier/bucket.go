@@ -2,7 +2,6 @@ package qnapglacier
 
 import (
 	"fmt"
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -13,6 +12,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // BackupBucket is an S3 bucket whose lifecycle moves backups to an S3
@@ -35,10 +36,15 @@ type BackupBucket interface {
 	// BucketName is the bucket's name (a token joining the stack's account
 	// and region when the name is derived in an environment-agnostic stack).
 	BucketName() *string
+	// BucketArn is the bucket's ARN, built from BucketName with the stack's
+	// partition (as VaultArn is), so a policy may name the bucket without
+	// waiting for it.
+	BucketArn() *string
 	// StorageClass is the archive class the lifecycle moves backups to.
 	StorageClass() StorageClass
 	// Topic receives one s3:ObjectRestore:Completed event per restored
 	// object, for machines (a queue, a function); e-mails go to DigestTopic.
+	// It is props.Topic when given.
 	Topic() awssns.ITopic
 	// RestoreAlarm counts the events on Topic per hour: it goes to ALARM
 	// when restores complete and back to OK after an hour without one,
@@ -54,6 +60,7 @@ type backupBucket struct {
 	creds        credentials
 	bucket       awss3.Bucket
 	bucketName   *string
+	bucketArn    *string
 	storageClass StorageClass
 	topic        awssns.ITopic
 	alarm        awscloudwatch.Alarm
@@ -126,6 +133,7 @@ func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucket
 		Account:  jsii.String(""),
 		Resource: b.bucketName,
 	})
+	b.bucketArn = bucketArn
 	objectsArn := jsii.String(*bucketArn + "/*")
 
 	b.creds = newCredentials(this, credentialsProps{
@@ -156,6 +164,7 @@ func (b *backupBucket) AccessKeyId() *string              { return b.creds.acces
 func (b *backupBucket) Secret() awssecretsmanager.Secret  { return b.creds.secret }
 func (b *backupBucket) Bucket() awss3.Bucket              { return b.bucket }
 func (b *backupBucket) BucketName() *string               { return b.bucketName }
+func (b *backupBucket) BucketArn() *string                { return b.bucketArn }
 func (b *backupBucket) StorageClass() StorageClass        { return b.storageClass }
 func (b *backupBucket) Topic() awssns.ITopic              { return b.topic }
 func (b *backupBucket) RestoreAlarm() awscloudwatch.Alarm { return b.alarm }

@@ -1,12 +1,13 @@
 package qnapglacier
 
 import (
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"maps"
 	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // The S3 actions of a bucket's backup user, with the reason each is there,

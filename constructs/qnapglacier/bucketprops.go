@@ -3,10 +3,12 @@ package qnapglacier
 import (
 	"errors"
 	"fmt"
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // BackupBucketProps configures a [BackupBucket].
@@ -95,6 +97,24 @@ type BackupBucketProps struct {
 	// Default: the account's AWS managed key for Secrets Manager
 	// (aws/secretsmanager).
 	SecretEncryptionKey awskms.IKey
+
+	// Topic receives the bucket's s3:ObjectRestore:Completed events, one
+	// per restored object (it becomes [BackupBucket.Topic]); bring your own
+	// to feed a queue or function you already have, or to share one topic
+	// between buckets. Unless it is imported, the BackupBucket adds a
+	// statement that lets s3.amazonaws.com publish for this bucket and
+	// account only; for a topic with no policy yet that creates one, which
+	// replaces SNS's default policy. An imported topic's policy cannot be
+	// changed: the BackupBucket then adds a warning ([TopicPolicyWarning])
+	// and the caller must allow S3 themselves, or the deploy fails (S3
+	// checks the permission when it saves the bucket's notifications).
+	// The e-mail digest stays the BackupBucket's own topic (DigestTopic),
+	// whose alarm counts every message published to this one: on a shared
+	// topic, any message there counts as a completed restore.
+	//
+	// Default: a new topic that enforces TLS and lets only S3, for this
+	// bucket, publish.
+	Topic awssns.ITopic
 }
 
 // StorageClass is an S3 archive storage class a bucket's lifecycle moves
@@ -120,16 +140,13 @@ func StorageClasses() []StorageClass {
 	return []StorageClass{StorageClassGlacierIR, StorageClassGlacier, StorageClassDeepArchive}
 }
 
-// DefaultStorageClass is the archive class used when none is given.
-const DefaultStorageClass = StorageClassGlacierIR
+// defaultStorageClass is the archive class used when none is given.
+const defaultStorageClass = StorageClassGlacierIR
 
 // MinimumDays is the minimum storage charge of the class, in days: an
 // object deleted earlier is charged for the rest anyway.
 func (c StorageClass) MinimumDays() float64 {
-	if c == StorageClassDeepArchive {
-		return 180
-	}
-	return 90
+	return rules.StorageClassMinimumDays(string(c))
 }
 
 // abortUploadsAfterDays is when the lifecycle aborts an unfinished
@@ -152,7 +169,7 @@ func (p *BackupBucketProps) withDefaults() BackupBucketProps {
 		c.KeySerial = jsii.Number(rules.DefaultKeySerial)
 	}
 	if c.StorageClass == "" {
-		c.StorageClass = DefaultStorageClass
+		c.StorageClass = defaultStorageClass
 	}
 	if c.ArchiveAfterDays == nil {
 		c.ArchiveAfterDays = jsii.Number(0)

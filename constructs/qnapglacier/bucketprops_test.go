@@ -1,12 +1,12 @@
 package qnapglacier_test
 
 import (
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"strings"
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -3,12 +3,13 @@ package qnapglacier
 import (
 	"errors"
 	"fmt"
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsbudgets"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // A cost budget is an account's, not a stack's: AWS Budgets names are
@@ -152,19 +153,41 @@ func (p *BudgetStackProps) Validate() error {
 	return errors.Join(inField("CostBudget", ".", p.CostBudget.Validate())...)
 }
 
+// BudgetStack is a stack holding one [CostBudget]. A budget is the
+// account's, not a backup target's: give it a stack of its own, which a
+// vault or bucket coming or going leaves alone.
+type BudgetStack interface {
+	awscdk.Stack
+	// CostBudget is the stack's cost budget.
+	CostBudget() CostBudget
+}
+
+type budgetStack struct {
+	awscdk.Stack
+	costBudget CostBudget
+}
+
+func (s *budgetStack) CostBudget() CostBudget { return s.costBudget }
+
 // NewBudgetStack creates a stack holding one [CostBudget] with the construct
-// ID "CostBudget", tagged [ProjectTag] = [ProjectName]. It panics on bad
-// props, as [NewCostBudget] does.
-func NewBudgetStack(scope constructs.Construct, id *string, props *BudgetStackProps) awscdk.Stack {
+// ID "CostBudget" (the path of its live resource: keep it), tagged
+// project = qnap-glacier, with the output BudgetName. It panics on bad
+// props, with every problem, one per line, each line starting with the
+// stack's path; [BudgetStackProps.Validate] returns the same problems as
+// an error.
+func NewBudgetStack(scope constructs.Construct, id *string, props *BudgetStackProps) BudgetStack {
 	if props == nil {
 		props = &BudgetStackProps{}
 	}
 	if err := props.Validate(); err != nil {
 		panic(propsError(scope, id, err))
 	}
-	stack := awscdk.NewStack(scope, id, &props.StackProps)
+	s := &budgetStack{}
+	awscdk.NewStack_Override(s, scope, id, &props.StackProps)
+	stack := s.Stack
 	b := NewCostBudget(stack, jsii.String("CostBudget"), &props.CostBudget)
+	s.costBudget = b
 	awscdk.Tags_Of(stack).Add(jsii.String(rules.ProjectTag), jsii.String(rules.ProjectName), nil)
 	output(stack, "BudgetName", b.Budget().Ref(), "The AWS Budgets cost budget over qnap-glacier's services.")
-	return stack
+	return s
 }

@@ -1,11 +1,11 @@
 package qnapglacier_test
 
 import (
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"strings"
 	"testing"
 
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 )
 

@@ -2,7 +2,6 @@ package qnapglacier
 
 import (
 	"fmt"
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -10,6 +9,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // credentialsProps are what a backup target (a vault or a bucket) tells

@@ -1,7 +1,6 @@
 package qnapglacier
 
 import (
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"maps"
 	"slices"
 
@@ -10,6 +9,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/customresources"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // CloudFormation has no resource type for Glacier vaults, so the stack

@@ -2,7 +2,6 @@ package qnapglacier_test
 
 import (
 	"encoding/json"
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"sort"
 	"testing"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -1,11 +1,12 @@
 package qnapglacier
 
 import (
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"slices"
 	"strconv"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // The Glacier actions of a vault's backup user are tables in
@@ -24,10 +25,7 @@ const archiveAgeKey = "glacier:ArchiveAgeInDays"
 // allows it only for archives at least that many days old. It is built as
 // one JSON document, one call to the CDK, not a call per statement.
 func userPolicyDocument(vaultArn *string, protectDays float64) awsiam.PolicyDocument {
-	actions := rules.VaultActions
-	if protectDays > 0 {
-		actions = slices.DeleteFunc(slices.Clone(rules.VaultActions), func(a string) bool { return a == deleteArchive })
-	}
+	actions, _ := vaultUserActions(protectDays)
 	statements := []any{
 		map[string]any{"Sid": "AllowGlacierGlobal", "Effect": "Allow", "Action": rules.VaultGlobalActions, "Resource": "*"},
 		map[string]any{"Sid": "AllowGlacierVault", "Effect": "Allow", "Action": actions, "Resource": vaultArn},
@@ -39,6 +37,17 @@ func userPolicyDocument(vaultArn *string, protectDays float64) awsiam.PolicyDocu
 		})
 	}
 	return awsiam.PolicyDocument_FromJson(map[string]any{"Version": "2012-10-17", "Statement": statements})
+}
+
+// vaultUserActions are the vault actions the user gets without a
+// condition, and whether DeleteArchive is granted apart, only for archives
+// at least protectDays old: one list for the user's policy and for
+// [BackupUser.GrantBackup].
+func vaultUserActions(protectDays float64) (actions []string, deleteOnlyOld bool) {
+	if protectDays > 0 {
+		return slices.DeleteFunc(slices.Clone(rules.VaultActions), func(a string) bool { return a == deleteArchive }), true
+	}
+	return rules.VaultActions, false
 }
 
 // days renders a day count as IAM condition values are written.

@@ -3,7 +3,6 @@ package qnapglacier
 import (
 	"errors"
 	"fmt"
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"maps"
 	"strings"
 
@@ -11,6 +10,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // defaultUserPath is the IAM path of the user and its policy, as in the

@@ -2,7 +2,6 @@ package qnapglacier_test
 
 import (
 	"fmt"
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"maps"
 	"math"
 	"regexp"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 )
 

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"io/fs"
 	"maps"
 	"os"
@@ -17,6 +16,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/config"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // New reads the settings from the app's context and adds one stack per

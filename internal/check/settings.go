@@ -3,13 +3,14 @@ package check
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // The context keys the check reads. They are the app's (internal/config);

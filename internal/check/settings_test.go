@@ -2,7 +2,6 @@ package check_test
 
 import (
 	"encoding/json"
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"maps"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/qnap-glacier/qnap-glacier/internal/check"
 	"github.com/qnap-glacier/qnap-glacier/internal/config"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

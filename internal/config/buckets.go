@@ -3,13 +3,13 @@ package config
 import (
 	"errors"
 	"fmt"
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"maps"
 	"slices"
 	"strings"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // BucketSettings are one backup bucket's settings: the global value of

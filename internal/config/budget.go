@@ -2,9 +2,10 @@ package config
 
 import (
 	"fmt"
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"slices"
 	"strings"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // readBudget reads "monthlyBudgetUsd", a setting of the whole app: one

@@ -6,7 +6,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"maps"
 	"slices"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // DefaultVault is the vault the app builds a stack for when "vaults" is not

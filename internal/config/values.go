@@ -3,11 +3,11 @@ package config
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"strconv"
 	"strings"
 
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // Values come as cdk.json holds them (JSON strings, numbers, arrays,

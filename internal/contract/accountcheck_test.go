@@ -1,13 +1,13 @@
 package contract_test
 
 import (
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
 	"github.com/qnap-glacier/qnap-glacier/internal/contract"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -3,7 +3,6 @@ package contract_test
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"maps"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"github.com/qnap-glacier/qnap-glacier/internal/app"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
 	"github.com/qnap-glacier/qnap-glacier/internal/contract"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
