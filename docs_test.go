@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/qnap-glacier/qnap-glacier/internal/config"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -168,4 +169,31 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// TestConfigurationReferenceErrorsAreTheAppsOwn feeds every row of the
+// configuration reference's table to the app's settings reader: the
+// example is accepted, and the bad value gives exactly the error shown.
+func TestConfigurationReferenceErrorsAreTheAppsOwn(t *testing.T) {
+	section := docSection(t, "docs/configuration.md", "## Each setting: type, example and the error a bad value gives", false)
+	rows := regexp.MustCompile("(?m)^\\| `([A-Za-z]+)` \\| [^|]+ \\| `([^`]+)` \\| `([^`]+)` \\| `([^`]+)` \\|$").FindAllStringSubmatch(section, -1)
+	var listed []string
+	for _, r := range rows {
+		setting, example, bad, want := r[1], r[2], r[3], r[4]
+		listed = append(listed, setting)
+		t.Run(setting, func(t *testing.T) {
+			parse := func(line string) map[string]any {
+				var ctx map[string]any
+				require.NoError(t, json.Unmarshal([]byte("{"+line+"}"), &ctx), "a line of \"context\": %s", line)
+				return ctx
+			}
+			_, err := config.FromContext(parse(example))
+			assert.NoError(t, err, "the example %s", example)
+			_, err = config.FromContext(parse(bad))
+			if assert.Error(t, err, "the bad value %s", bad) {
+				assert.Equal(t, want, err.Error())
+			}
+		})
+	}
+	assert.ElementsMatch(t, config.Keys, listed, "every setting has its row")
 }

@@ -36,8 +36,7 @@ func newAccountCheck(t *testing.T, st *contract.Stack) (*deployment, contract.Cu
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "index.js"), []byte(code), 0o644))
 
-	nodeModules, err := filepath.Abs("../../node_modules")
-	require.NoError(t, err)
+	nodeModules := sdkClients(t, "client-glacier")
 	fake := contract.NewFake()
 	t.Cleanup(fake.Close)
 	h, err := contract.StartHandler(dir, fn["Handler"].(string), contract.HandlerEnv(nodeModules, region, map[string]string{"glacier": fake.URL()}))

@@ -112,10 +112,7 @@ func newDeployment(t *testing.T, st *contract.Stack) *deployment {
 		require.NoError(t, err)
 		require.Equal(t, dir+name, d+n, "every vault call runs in the same handler")
 	}
-	nodeModules, err := filepath.Abs("../../node_modules")
-	require.NoError(t, err)
-	_, err = os.Stat(filepath.Join(nodeModules, "@aws-sdk", "client-glacier"))
-	require.NoError(t, err, "the Glacier SDK client is installed by `npm ci` (package.json pins it)")
+	nodeModules := sdkClients(t, "client-glacier")
 
 	fake := contract.NewFake()
 	t.Cleanup(fake.Close)
@@ -360,4 +357,20 @@ func TestAMissingVaultFailsTheDeployAndRollsBackCleanly(t *testing.T) {
 		d.fake.Heal()
 	}
 	assert.False(t, strings.Contains(d.handler.Logs(), "wJalrXUtnFEMI"), "the handler never logs credentials")
+}
+
+// sdkClients returns the repository's node_modules, where `npm ci` installs
+// the AWS SDK clients that package.json pins, and stops the test with one
+// line saying so when one of the clients is missing: without them Node
+// would fail with a stack trace of its own.
+func sdkClients(t *testing.T, clients ...string) string {
+	t.Helper()
+	nodeModules, err := filepath.Abs("../../node_modules")
+	require.NoError(t, err)
+	for _, c := range clients {
+		if _, err := os.Stat(filepath.Join(nodeModules, "@aws-sdk", c, "package.json")); err != nil {
+			t.Fatalf("node_modules/@aws-sdk/%s is missing: run `npm ci` in the repository root (package.json pins the SDK clients the deploy-time code runs with)", c)
+		}
+	}
+	return nodeModules
 }

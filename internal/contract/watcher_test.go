@@ -48,8 +48,7 @@ func newWatcher(t *testing.T, vault string) *watcher {
 	w := &watcher{glacier: contract.NewFake(), sns: contract.NewFake()}
 	t.Cleanup(w.glacier.Close)
 	t.Cleanup(w.sns.Close)
-	nodeModules, err := filepath.Abs("../../node_modules")
-	require.NoError(t, err)
+	nodeModules := sdkClients(t, "client-glacier", "client-sns")
 	environ := contract.HandlerEnv(nodeModules, region, map[string]string{"glacier": w.glacier.URL(), "sns": w.sns.URL()})
 	for k, v := range vars.(map[string]any) {
 		environ = append(environ, k+"="+v.(string))
