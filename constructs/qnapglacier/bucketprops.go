@@ -14,15 +14,22 @@ import (
 // BackupBucketProps configures a [BackupBucket].
 type BackupBucketProps struct {
 	// Name is the backup target's name, from which the bucket, user, policy
-	// and stack names are derived. It follows S3's bucket naming rules (see
-	// [ValidateBucketName]). Required.
+	// and stack names are derived. It follows the bucket naming rules of
+	// BucketName, and must be known at synth (not a CDK token). Required.
 	Name *string
 
-	// BucketName is the S3 bucket's name, checked against S3's naming rules
-	// (see [ValidateBucketName]). Bucket names are global across all AWS
-	// accounts: a name someone else holds fails the deploy.
+	// BucketName is the S3 bucket's name: 3 to 63 characters from a-z, 0-9
+	// and "-", starting and ending with a letter or digit, not in the form
+	// of an IP address, none of the prefixes and suffixes S3 reserves, and
+	// no dots (S3 allows them, but a dot breaks the TLS certificate check
+	// of the virtual-hosted addresses NAS backup apps use). Bucket names
+	// are global across all AWS accounts: a name someone else holds fails
+	// the deploy.
 	//
-	// Default: "<name>-<account>-<region>" (see [DefaultBucketName]).
+	// Default: "<name>-<account>-<region>" with the stack's account and
+	// region (joined at deploy time in an environment-agnostic stack); a
+	// name past 33 characters is cut and a hash of the whole added, so it
+	// always fits S3's 63 characters, with or without a CLI profile.
 	BucketName *string
 
 	// UserName is the IAM user's name: 1 to 64 characters from letters,

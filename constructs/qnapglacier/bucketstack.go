@@ -13,7 +13,8 @@ import (
 // BucketStackProps configures a [BucketStack].
 type BucketStackProps struct {
 	awscdk.StackProps
-	// BackupBucket configures the stack's one [BackupBucket].
+	// BackupBucket configures the stack's one [BackupBucket], with at
+	// least its Name. Required.
 	BackupBucket BackupBucketProps
 }
 

@@ -27,7 +27,7 @@ var budgetThresholds = []struct {
 // CostBudgetProps configures a [CostBudget].
 type CostBudgetProps struct {
 	// MonthlyLimitUsd is the monthly spend, in US dollars, the budget
-	// warns about: more than 0, at most [MaxMonthlyBudgetUsd], with at most
+	// warns about: more than 0, at most 100,000, with at most
 	// two decimals. Required.
 	MonthlyLimitUsd *float64
 	// NotifyEmails are e-mailed by AWS Budgets directly (no SNS topic) at
@@ -76,7 +76,9 @@ func (p *CostBudgetProps) Validate() error {
 }
 
 // NewCostBudget creates a monthly cost budget, filtered to
-// [BudgetServices], that e-mails props.NotifyEmails at 80 % and 100 % of
+// the services the stacks use (Amazon Glacier, Amazon Simple Storage
+// Service, AWS Secrets Manager, Amazon Simple Notification Service, AWS
+// Lambda, AmazonCloudWatch), that e-mails props.NotifyEmails at 80 % and 100 % of
 // the actual spend and at 100 % of the forecast. A budget with
 // notifications only costs nothing. It panics on bad props, with every
 // problem, one per line.
@@ -139,7 +141,8 @@ func NewCostBudget(scope constructs.Construct, id *string, props *CostBudgetProp
 // BudgetStackProps configures a [BudgetStack].
 type BudgetStackProps struct {
 	awscdk.StackProps
-	// CostBudget configures the stack's one [CostBudget].
+	// CostBudget configures the stack's one [CostBudget], with at least
+	// its MonthlyLimitUsd and NotifyEmails. Required.
 	CostBudget CostBudgetProps
 }
 

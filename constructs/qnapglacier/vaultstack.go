@@ -13,7 +13,8 @@ import (
 // VaultStackProps configures a [VaultStack].
 type VaultStackProps struct {
 	awscdk.StackProps
-	// BackupUser configures the stack's one [BackupUser].
+	// BackupUser configures the stack's one [BackupUser], with at least
+	// its VaultName. Required.
 	BackupUser BackupUserProps
 
 	// NextStep, when set, is output as NextStep: what the owner must do
@@ -54,8 +55,8 @@ type vaultStack struct {
 //   - VaultMode: app, existing or stack;
 //   - NextStep: props.NextStep, only when set.
 //
-// It tags every resource in the stack with [ProjectTag] = [ProjectName]
-// and [VaultTag] = the vault name (and the BackupUser puts the same tags on
+// It tags every resource in the stack with project = qnap-glacier and
+// qnap-glacier:vault = the vault name (and the BackupUser puts the same tags on
 // the vault: at deploy time in the existing and stack modes, through its
 // watcher in app mode).
 //
