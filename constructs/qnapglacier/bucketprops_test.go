@@ -11,69 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestValidateBucketName(t *testing.T) {
-	cases := []struct {
-		name, bucket, wantErr string
-	}{
-		{"accepts a plain name", "family-photos", ""},
-		{"accepts digits and 3 characters", "a1b", ""},
-		{"accepts 63 characters", strings.Repeat("b", 63), ""},
-		{"accepts a double hyphen inside", "my--photos", ""},
-		{"rejects capitals", "Family-Photos", `"Family-Photos" has 'F' at position 1: must be 3 to 63 characters from a-z 0-9 -`},
-		{"rejects an underscore", "family_photos", `'_' at position 7`},
-		{"rejects 2 characters", "ab", `"ab" is 2 characters: must be 3 to 63`},
-		{"rejects 64 characters", strings.Repeat("b", 64), "is 64 characters: must be 3 to 63"},
-		{"rejects an IP address", "192.168.5.4", "in the form of an IP address"},
-		{"rejects a dot", "family.photos", "'.' at position 7: a dot breaks HTTPS"},
-		{"rejects a leading hyphen", "-photos", "starts or ends with '-'"},
-		{"rejects a trailing hyphen", "photos-", "starts or ends with '-'"},
-		{"rejects the xn-- prefix", "xn--photos", `starts with "xn--", which S3 reserves`},
-		{"rejects the sthree- prefix", "sthree-photos", `starts with "sthree-"`},
-		{"rejects the -s3alias suffix", "photos-s3alias", `ends with "-s3alias", which S3 reserves`},
-		{"rejects the --ol-s3 suffix", "photos--ol-s3", `ends with "--ol-s3"`},
-		{"rejects a space", "my photos", `' ' at position 3`},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			err := rules.ValidateBucketName(c.bucket)
-			if c.wantErr == "" {
-				assert.NoError(t, err)
-			} else if assert.Error(t, err) {
-				assert.Contains(t, err.Error(), c.wantErr)
-			}
-		})
-	}
-}
 
-func TestValidateBucketDaysAndClass(t *testing.T) {
-	cases := []struct {
-		name    string
-		err     error
-		wantErr string
-	}{
-		{"accepts GLACIER_IR", rules.ValidateStorageClass("GLACIER_IR"), ""},
-		{"accepts GLACIER", rules.ValidateStorageClass("GLACIER"), ""},
-		{"accepts DEEP_ARCHIVE", rules.ValidateStorageClass("DEEP_ARCHIVE"), ""},
-		{"rejects STANDARD, not an archive class", rules.ValidateStorageClass("STANDARD"), `"STANDARD" is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE`},
-		{"rejects a class in lower case", rules.ValidateStorageClass("glacier"), `"glacier" is not an archive storage class`},
-		{"accepts archiving at once", rules.ValidateArchiveAfterDays(0), ""},
-		{"rejects negative archive days", rules.ValidateArchiveAfterDays(-1), "-1: must be a whole number of days from 0 to 36500"},
-		{"rejects fractional archive days", rules.ValidateArchiveAfterDays(1.5), "1.5: must be a whole number"},
-		{"accepts keeping deleted versions a day", rules.ValidateKeepDeletedDays(1), ""},
-		{"rejects keeping deleted versions 0 days", rules.ValidateKeepDeletedDays(0), "0: must be a whole number of days from 1 to 36500"},
-		{"rejects fractional keep days", rules.ValidateKeepDeletedDays(90.5), "90.5: must be a whole number"},
-		{"rejects keep days past 100 years", rules.ValidateKeepDeletedDays(36501), "36501: must be"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			if c.wantErr == "" {
-				assert.NoError(t, c.err)
-			} else if assert.Error(t, c.err) {
-				assert.Contains(t, c.err.Error(), c.wantErr)
-			}
-		})
-	}
-}
 
 func TestBackupBucketPropsValidate(t *testing.T) {
 	cases := []struct {
