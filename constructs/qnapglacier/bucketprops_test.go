@@ -11,8 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-
-
 func TestBackupBucketPropsValidate(t *testing.T) {
 	cases := []struct {
 		name  string

@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-
 func TestCostBudgetPropsRejectNoLimitAndNoOrTooManyEmails(t *testing.T) {
 	err := (&qnapglacier.CostBudgetProps{}).Validate()
 	assert.EqualError(t, err, "MonthlyLimitUsd: required\nNotifyEmails: no e-mail address: the budget e-mails its warnings, so give at least one")

@@ -11,10 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-
-
-
-
 func TestValidatePropsCollectsEveryProblem(t *testing.T) {
 	props := &qnapglacier.BackupUserProps{
 		VaultName:    jsii.String("my vault"),
@@ -45,11 +41,6 @@ func TestValidatePropsAcceptsMinimalProps(t *testing.T) {
 	assert.NoError(t, (&qnapglacier.BackupUserProps{VaultName: jsii.String("v")}).Validate())
 }
 
-
-
-
-
-
 // The enums' lists are the ones internal/rules checks settings against
 // (the app's cdk.json is read with those).
 func TestEnumListsAreTheRulesLists(t *testing.T) {
@@ -75,8 +66,6 @@ func TestVaultModesCannotBeWidenedFromOutside(t *testing.T) {
 	assert.ErrorContains(t, (&qnapglacier.BackupUserProps{VaultName: jsii.String("v"), VaultMode: "bogus"}).Validate(),
 		`VaultMode: "bogus" is not a vault mode`)
 }
-
-
 
 func TestValidatePropsChecksTheVaultSettings(t *testing.T) {
 	err := (&qnapglacier.BackupUserProps{
