@@ -9,7 +9,11 @@
 #   COUNTS="1 10" RUNS=5 bench/synth.sh
 #
 # Prints one line per vault count: the median wall time of each, their
-# ratio, and the Go app's median with the validator off.
+# ratio, the median CPU time (user+sys of the CLI, the app and its jsii
+# kernel) of each and their ratio, and the Go app's median wall time with
+# the validator off. Runs alternate Go, TypeScript, Go without validator,
+# so a busy machine slows each alike; on a shared machine the CPU ratio is
+# the steadier of the two.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
@@ -23,30 +27,29 @@ go build ./... # warm the build cache so the first timed run does not compile
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# seconds runs a command and prints its wall time in seconds.
+# seconds runs a command and prints its wall time and CPU time (user+sys,
+# children included) in seconds.
 seconds() {
-  local start end
-  start=$(date +%s%N)
-  "$@" >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; return 1; }
-  end=$(date +%s%N)
-  awk -v ns=$((end - start)) 'BEGIN { printf "%.2f\n", ns / 1e9 }'
+  /usr/bin/time -f '%e %U %S' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; return 1; }
+  awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$tmp/time"
 }
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-printf '%-7s %-10s %-10s %-9s %-14s\n' vaults go_s ts_s go/ts go_no_valid_s
+printf '%-7s %-8s %-8s %-7s %-10s %-10s %-8s %-14s\n' vaults go_s ts_s go/ts go_cpu_s ts_cpu_s cpu_go/ts go_no_valid_s
 for n in $counts; do
   vaults=$(seq -f 'Vault-%03g' 1 "$n" | paste -sd, -)
   $cdk -o "$tmp/go" -c vaults="$vaults" >/dev/null 2>&1
   $cdk -o "$tmp/ts" -c vaults="$vaults" --app 'node bench/ts/app.js' >/dev/null 2>&1
   node bench/same-templates.js "$tmp/go" "$tmp/ts"
-  go_times=() ts_times=() off_times=()
+  : >"$tmp/go.t"; : >"$tmp/ts.t"; : >"$tmp/off.t"
   for _ in $(seq "$runs"); do
-    go_times+=("$(seconds $cdk -o "$tmp/go" -c vaults="$vaults")")
-    ts_times+=("$(seconds $cdk -o "$tmp/ts" -c vaults="$vaults" --app 'node bench/ts/app.js')")
-    off_times+=("$(CDK_VALIDATION=false seconds $cdk -o "$tmp/go" -c vaults="$vaults")")
+    seconds $cdk -o "$tmp/go" -c vaults="$vaults" >>"$tmp/go.t"
+    seconds $cdk -o "$tmp/ts" -c vaults="$vaults" --app 'node bench/ts/app.js' >>"$tmp/ts.t"
+    CDK_VALIDATION=false seconds $cdk -o "$tmp/go" -c vaults="$vaults" >>"$tmp/off.t"
   done
-  g=$(printf '%s\n' "${go_times[@]}" | median)
-  t=$(printf '%s\n' "${ts_times[@]}" | median)
-  o=$(printf '%s\n' "${off_times[@]}" | median)
-  printf '%-7s %-10s %-10s %-9s %-14s\n' "$n" "$g" "$t" "$(awk -v g="$g" -v t="$t" 'BEGIN { printf "%.2f", g / t }')" "$o"
+  g=$(cut -d' ' -f1 "$tmp/go.t" | median) gc=$(cut -d' ' -f2 "$tmp/go.t" | median)
+  t=$(cut -d' ' -f1 "$tmp/ts.t" | median) tc=$(cut -d' ' -f2 "$tmp/ts.t" | median)
+  o=$(cut -d' ' -f1 "$tmp/off.t" | median)
+  printf '%-7s %-8s %-8s %-7s %-10s %-10s %-8s %-14s\n' "$n" "$g" "$t" "$(ratio "$g" "$t")" "$gc" "$tc" "$(ratio "$gc" "$tc")" "$o"
 done

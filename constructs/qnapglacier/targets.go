@@ -67,15 +67,17 @@ func (t *lambdaTarget) Bind(rule interfacesawsevents.IRuleRef, _ *string) *awsev
 // cloudwatch.amazonaws.com publish if the topic has a policy of its own
 // (EnforceSSL adds one); the action does not add that statement.
 type topicAction struct {
-	topic awssns.ITopic
+	topicArn *string
 }
 
-// newTopicAction returns an alarm action that publishes to topic.
+// newTopicAction returns an alarm action that publishes to topic. It reads
+// the topic's ARN (a token) once, so that binding it as both the alarm and
+// the OK action costs no further jsii round trip.
 func newTopicAction(topic awssns.ITopic) awscloudwatch.IAlarmAction {
-	return &topicAction{topic: topic}
+	return &topicAction{topicArn: topic.TopicArn()}
 }
 
 // Bind is called by the alarm when the action is added.
 func (a *topicAction) Bind(_ constructs.Construct, _ awscloudwatch.IAlarm) *awscloudwatch.AlarmActionConfig {
-	return &awscloudwatch.AlarmActionConfig{AlarmActionArn: a.topic.TopicArn()}
+	return &awscloudwatch.AlarmActionConfig{AlarmActionArn: a.topicArn}
 }

@@ -3,16 +3,21 @@ package qnapglacier
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/aws/jsii-runtime-go"
 )
 
-// namesScopeID is the construct, at stack scope, under which each
-// BackupUser and BackupBucket claims its IAM names. It and its children synthesize to
-// nothing.
-const namesScopeID = "QnapGlacierNames"
+// stackClaims holds, per stack, the IAM user and managed policy names
+// claimed so far (by idFor of kind and name) and who claimed each. It
+// lives on the Go side: keeping the claims in the construct tree cost a
+// dozen jsii round trips per BackupUser or BackupBucket. jsii hands Go the
+// same value for a stack each time, so the stack is the key.
+var stackClaims = struct {
+	sync.Mutex
+	m map[awscdk.Stack]map[string]string
+}{m: map[awscdk.Stack]map[string]string{}}
 
 // claimNames takes the IAM user and managed policy names of a BackupUser
 // or BackupBucket at path for its stack, or reports who has them.
@@ -24,40 +29,31 @@ const namesScopeID = "QnapGlacierNames"
 // and are not claimed.
 func claimNames(scope constructs.Construct, path, userName, policyName, policyField string) error {
 	stack := awscdk.Stack_Of(scope)
-	var names constructs.Construct
-	if c := stack.Node().TryFindChild(jsii.String(namesScopeID)); c != nil {
-		names = c.(constructs.Construct)
-	} else {
-		names = constructs.NewConstruct(stack, jsii.String(namesScopeID))
+	stackClaims.Lock()
+	defer stackClaims.Unlock()
+	names := stackClaims.m[stack]
+	if names == nil {
+		names = map[string]string{}
+		stackClaims.m[stack] = names
 	}
-	for _, n := range []struct{ kind, field, name string }{
+	claims := []struct{ kind, field, name string }{
 		{"user", "UserName", userName},
 		{"managed policy", policyField, policyName},
-	} {
+	}
+	for _, n := range claims {
 		if strings.Contains(n.name, "${Token[") {
 			continue
 		}
-		id := jsii.String(idFor(n.kind, n.name))
-		if owner := names.Node().TryFindChild(id); owner != nil {
+		if owner, taken := names[idFor(n.kind, n.name)]; taken {
 			return fmt.Errorf("%s: IAM %s name %q is taken in stack %s by %s: IAM names are unique per account and "+
 				"ignore letter case; give %s a value of its own",
-				path, n.kind, n.name, *stack.StackName(), ownerPath(owner), n.field)
+				path, n.kind, n.name, *stack.StackName(), owner, n.field)
 		}
-		claim := constructs.NewConstruct(names, id)
-		claim.Node().AddMetadata(jsii.String(ownerMetadata), path, nil)
+	}
+	for _, n := range claims {
+		if !strings.Contains(n.name, "${Token[") {
+			names[idFor(n.kind, n.name)] = path
+		}
 	}
 	return nil
-}
-
-// ownerMetadata is the metadata type that names a claim's BackupUser or
-// BackupBucket.
-const ownerMetadata = "qnap-glacier:owner"
-
-func ownerPath(claim constructs.IConstruct) string {
-	for _, m := range *claim.Node().Metadata() {
-		if *m.Type == ownerMetadata {
-			return fmt.Sprint(m.Data)
-		}
-	}
-	return "another BackupUser or BackupBucket"
 }
