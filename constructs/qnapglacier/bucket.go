@@ -105,7 +105,8 @@ func defaultBucketName(name string, stack awscdk.Stack) *string {
 // taken its IAM user or policy name (IAM ignores letter case).
 //
 // The child construct IDs ("User", "Policy", "AccessKey", "Secret",
-// "Bucket", "Topic", "RestoreAlarm", "Digest") are part of the API:
+// "Bucket", "Topic" (unless props.Topic is given), "RestoreAlarm",
+// "Digest") are part of the API:
 // changing one would replace a live resource; a replaced bucket is a new,
 // empty bucket (the old one is retained).
 func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucketProps) BackupBucket {
