@@ -145,6 +145,7 @@ func TestEveryDocCommandIsExercised(t *testing.T) {
 // stack it names, or says it prints, against the stacks that the page's
 // cdk.json edit builds.
 func TestCDKCommandsInTheDocsAreTheCLIs(t *testing.T) {
+	t.Parallel() // no CDK call in this process: it runs other programs
 	cdk, err := filepath.Abs("node_modules/.bin/cdk")
 	require.NoError(t, err)
 	if _, err := os.Stat(cdk); err != nil {
@@ -176,7 +177,9 @@ func TestCDKCommandsInTheDocsAreTheCLIs(t *testing.T) {
 		}(f[2])
 	}
 	wg.Wait()
-	stacksOf := map[string][]string{ // the stacks each page's walkthrough builds
+	// The stacks each page's settings build, as the walkthrough tests
+	// (readme_test.go, readme_bucket_test.go, docs_test.go) check them.
+	stacksOf := map[string][]string{
 		"docs/vault.md":  {walkthroughStack},
 		"docs/bucket.md": {"QnapGlacier-family-photos"},
 		"README.md":      {"QnapGlacier-family-photos", walkthroughStack},
@@ -201,16 +204,6 @@ func TestCDKCommandsInTheDocsAreTheCLIs(t *testing.T) {
 			}
 		}
 	}
-	// What the walkthroughs build is checked by the walkthrough tests; the
-	// names above must be theirs.
-	assert.Equal(t, []string{walkthroughStack}, sortedKeys(walkthroughTemplates(t, "readme-deploy", editedCdkJSONContext(t, mustEdit(t, "deploy")))))
-}
-
-func mustEdit(t *testing.T, step string) string {
-	_, edits := walkthroughEdits(t)
-	e, ok := edits[step]
-	require.True(t, ok, "docs/vault.md has the walkthrough edit %q", step)
-	return e
 }
 
 // awsCall is one request the AWS CLI sent to the local endpoint.
@@ -223,6 +216,7 @@ type awsCall struct {
 // the API call it makes (or, for `aws configure`, the profile it writes)
 // and what it prints where the docs say.
 func TestAWSCommandsInTheDocsCallWhatTheySay(t *testing.T) {
+	t.Parallel() // no CDK call in this process: it runs other programs
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Skip("the AWS CLI is not installed: apt-get install awscli (or AWS's installer) to run the docs' aws commands against a local endpoint")
 	}
@@ -329,6 +323,7 @@ func TestSynthCountsArePrinted(t *testing.T) {
 // TestBenchmarksInTheDocsExist lists the benchmarks each documented
 // `go test -bench` command would run: at least one.
 func TestBenchmarksInTheDocsExist(t *testing.T) {
+	t.Parallel() // no CDK call in this process: it runs other programs
 	for _, c := range docCommands(t) {
 		if exercisedBy(t, c) != "TestBenchmarksInTheDocsExist" {
 			continue
@@ -385,6 +380,7 @@ func TestBenchScriptsInTheDocsParse(t *testing.T) {
 // works from the module cache and this module's go.sum, so nothing is
 // downloaded.
 func TestLibraryPageComposesAModule(t *testing.T) {
+	t.Parallel() // no CDK call in this process: it runs other programs
 	page := doc(t, "docs/library.md")
 	block := func(marker string) string {
 		m := regexp.MustCompile("(?s)<!-- " + regexp.QuoteMeta(marker) + " -->\n```[a-z]*\n(.*?)```").FindStringSubmatch(page)

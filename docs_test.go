@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -140,7 +141,7 @@ func TestReadmeExamplesBuildWhatTheyPromise(t *testing.T) {
 
 	t.Run("bucket", func(t *testing.T) {
 		all := walkthroughTemplates(t, "readme-example-bucket", editedCdkJSONContext(t, edits["bucket"]))
-		require.Equal(t, []string{"QnapGlacier-family-photos"}, sortedKeys(all), "one bucket stack, no vault stack")
+		require.Equal(t, []string{"QnapGlacier-family-photos"}, slices.Sorted(maps.Keys(all)), "one bucket stack, no vault stack")
 		cdktest.Assert(t, "GLACIER_IR and 90 days of governance retention", func() {
 			all["QnapGlacier-family-photos"].HasResourceProperties(jsii.String("AWS::S3::Bucket"), map[string]any{
 				"ObjectLockConfiguration": map[string]any{"Rule": map[string]any{"DefaultRetention": map[string]any{"Mode": "GOVERNANCE", "Days": 90}}},
@@ -152,7 +153,7 @@ func TestReadmeExamplesBuildWhatTheyPromise(t *testing.T) {
 	})
 	t.Run("vault", func(t *testing.T) {
 		all := walkthroughTemplates(t, "readme-example-vault", editedCdkJSONContext(t, edits["vault"]))
-		require.Equal(t, []string{"QnapGlacier-Family-Photos"}, sortedKeys(all), "one vault stack")
+		require.Equal(t, []string{"QnapGlacier-Family-Photos"}, slices.Sorted(maps.Keys(all)), "one vault stack")
 		tpl := all["QnapGlacier-Family-Photos"]
 		cdktest.Assert(t, "app mode: the NAS creates the vault", func() {
 			tpl.HasOutput(jsii.String("VaultMode"), map[string]any{"Value": "app"})
@@ -160,15 +161,6 @@ func TestReadmeExamplesBuildWhatTheyPromise(t *testing.T) {
 		env := watcherEnv(t, tpl)
 		assert.Contains(t, cdktest.Flatten(t, env["POLICY"]), `"glacier:ArchiveAgeInDays":"90"`, "the watcher protects archives younger than 90 days")
 	})
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // TestConfigurationReferenceErrorsAreTheAppsOwn feeds every row of the
