@@ -148,7 +148,7 @@ func StorageClasses() []StorageClass {
 }
 
 // defaultStorageClass is the archive class used when none is given.
-const defaultStorageClass = StorageClassGlacierIR
+const defaultStorageClass = StorageClass(rules.DefaultStorageClass)
 
 // MinimumDays is the minimum storage charge of the class, in days: an
 // object deleted earlier is charged for the rest anyway.
