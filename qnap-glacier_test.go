@@ -18,6 +18,7 @@ import (
 	"github.com/qnap-glacier/qnap-glacier/internal/app"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
 	"github.com/qnap-glacier/qnap-glacier/internal/config"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -95,7 +96,7 @@ func TestEachVaultGetsItsOwnStackAndUser(t *testing.T) {
 	all := templates(t, "two-vaults", ctx)
 	assert.Len(t, all, 2)
 	for _, vault := range []string{"photos", "archive_2024.old"} {
-		stackName := qnapglacier.StackName(vault)
+		stackName := rules.StackName(vault)
 		require.Contains(t, all, stackName)
 		tpl := all[stackName]
 		tpl.ResourceCountIs(jsii.String("AWS::IAM::User"), jsii.Number(1))
@@ -178,7 +179,7 @@ func TestMonthlyBudgetIsOneBudgetForTheWholeApp(t *testing.T) {
 	found, stackOf := budgets(all)
 	require.Len(t, found, 1)
 	for id, r := range found {
-		assert.Equal(t, qnapglacier.BudgetStackName, stackOf[id])
+		assert.Equal(t, rules.BudgetStackName, stackOf[id])
 		props := r["Properties"].(map[string]any)
 		data := props["Budget"].(map[string]any)
 		assert.Equal(t, "COST", data["BudgetType"])
@@ -457,14 +458,14 @@ func TestEveryModePassesTheStrictCloudFormationValidator(t *testing.T) {
 			fixtures.CountSynth()
 			assert.Equal(t, 0, code, stderr.String())
 			for _, target := range []string{"QNAP-Glacier-Vault", "Existing-Vault", "Stack-Vault", "family-photos", "holiday"} {
-				assert.FileExists(t, filepath.Join(out, qnapglacier.StackName(target)+".template.json"))
+				assert.FileExists(t, filepath.Join(out, rules.StackName(target)+".template.json"))
 			}
-			assert.FileExists(t, filepath.Join(out, qnapglacier.BudgetStackName+".template.json"))
+			assert.FileExists(t, filepath.Join(out, rules.BudgetStackName+".template.json"))
 			// CloudFormation's validator rule W9013 (hard-coded account ID in
 			// an ARN) is on aws-cdk-lib's ignore list today; check what it
 			// would: the vault access policy travels as a string, and names
 			// the account through AWS::AccountId even when the account is known.
-			tpl, err := os.ReadFile(filepath.Join(out, qnapglacier.StackName("Stack-Vault")+".template.json"))
+			tpl, err := os.ReadFile(filepath.Join(out, rules.StackName("Stack-Vault")+".template.json"))
 			require.NoError(t, err)
 			var doc struct{ Resources map[string]map[string]any }
 			require.NoError(t, json.Unmarshal(tpl, &doc))
@@ -506,7 +507,7 @@ func modesTemplates(t *testing.T) (a, b assertions.Template) {
 		"vaultTags":           `{"b":{"owner":"me"}}`,
 		"protectArchivesDays": "30",
 	})
-	a, b = all[qnapglacier.StackName("a")], all[qnapglacier.StackName("b")]
+	a, b = all[rules.StackName("a")], all[rules.StackName("b")]
 	require.NotNil(t, a)
 	require.NotNil(t, b)
 	return a, b

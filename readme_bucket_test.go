@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
-	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -69,7 +69,7 @@ func TestReadmeListsEveryActionOfTheBucketUser(t *testing.T) {
 		require.True(t, ok, "row %s: unknown place %q", r[1], r[2])
 		listed[w] = append(listed[w], r[1])
 	}
-	for w, actions := range qnapglacier.BucketUserActions() {
+	for w, actions := range rules.BucketUserActions() {
 		var want []string
 		for a := range actions {
 			want = append(want, a)
@@ -79,7 +79,7 @@ func TestReadmeListsEveryActionOfTheBucketUser(t *testing.T) {
 		assert.Equal(t, want, listed[w], "the README's actions on %s", w)
 	}
 	var notGranted []string
-	for a := range qnapglacier.BucketUserNotGrantedActions() {
+	for a := range rules.BucketNotGrantedActions {
 		notGranted = append(notGranted, a)
 	}
 	slices.Sort(notGranted)

@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // Amazon Glacier takes no new customers since 15 December 2025: in an
@@ -33,10 +35,6 @@ const (
 	accountCheckScopeID = "QnapGlacierAccountCheck"
 	accountCheckID      = "Check"
 )
-
-// AccountCheckType is the resource type of the check that fails the deploy
-// of a vault stack in an account Glacier no longer serves.
-const AccountCheckType = "Custom::GlacierAccountCheck"
 
 // accountCheckFor returns the stack's Glacier account check, creating it
 // for vaultName (at vaultArn) when the stack has none yet: one per stack
@@ -69,7 +67,7 @@ func accountCheckFor(scope constructs.Construct, vaultName, vaultArn *string) co
 	})
 	check := awscdk.NewCustomResource(this, jsii.String(accountCheckID), &awscdk.CustomResourceProps{
 		ServiceToken: fn.FunctionArn(),
-		ResourceType: jsii.String(AccountCheckType),
+		ResourceType: jsii.String(rules.AccountCheckType),
 		Properties:   &map[string]any{"VaultName": vaultName},
 	})
 	// The check must not run before its role may call Glacier.

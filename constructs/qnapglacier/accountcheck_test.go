@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
-	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -15,7 +15,7 @@ import (
 // the function behind it.
 func accountCheck(t *testing.T, tpl assertions.Template) (id string, check map[string]any, fnID string) {
 	t.Helper()
-	id, check = cdktest.Only(t, tpl, qnapglacier.AccountCheckType)
+	id, check = cdktest.Only(t, tpl, rules.AccountCheckType)
 	att := cdktest.Props(check)["ServiceToken"].(map[string]any)["Fn::GetAtt"].([]any)
 	return id, check, att[0].(string)
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // BackupBucket is an S3 bucket whose lifecycle moves backups to an S3
@@ -34,10 +36,15 @@ type BackupBucket interface {
 	// BucketName is the bucket's name (a token joining the stack's account
 	// and region when the name is derived in an environment-agnostic stack).
 	BucketName() *string
+	// BucketArn is the bucket's ARN, built from BucketName with the stack's
+	// partition (as VaultArn is), so a policy may name the bucket without
+	// waiting for it.
+	BucketArn() *string
 	// StorageClass is the archive class the lifecycle moves backups to.
 	StorageClass() StorageClass
 	// Topic receives one s3:ObjectRestore:Completed event per restored
 	// object, for machines (a queue, a function); e-mails go to DigestTopic.
+	// It is props.Topic when given.
 	Topic() awssns.ITopic
 	// RestoreAlarm counts the events on Topic per hour: it goes to ALARM
 	// when restores complete and back to OK after an hour without one,
@@ -53,6 +60,7 @@ type backupBucket struct {
 	creds        credentials
 	bucket       awss3.Bucket
 	bucketName   *string
+	bucketArn    *string
 	storageClass StorageClass
 	topic        awssns.ITopic
 	alarm        awscloudwatch.Alarm
@@ -70,24 +78,7 @@ const (
 	cloudWatchPrincipal = "cloudwatch.amazonaws.com"
 )
 
-// BucketPolicyNamePrefix starts the name of a bucket user's managed policy.
-// It differs from the vault policy prefix (QNAPGlacierIAMUserPolicy-), so a vault and a bucket of the same
-// name never share a policy name.
-const BucketPolicyNamePrefix = "QNAPGlacierS3UserPolicy-"
-
-// BucketPolicyName is the name of the managed policy of a bucket's user:
-// "QNAPGlacierS3UserPolicy-<name>", shortened with a hash past IAM's 128
-// characters.
-func BucketPolicyName(name string) string {
-	return fitName(BucketPolicyNamePrefix, name, "", maxPolicyNameLen)
-}
-
-// maxNamePartOfBucket is how much of the target's name a derived bucket
-// name keeps: 63 characters, less "-" and a 12-digit account, less "-" and
-// a region of up to 16 characters (the longest today has 14).
-const maxNamePartOfBucket = 63 - 1 - 12 - 1 - 16
-
-// DefaultBucketName is the bucket name used when none is given:
+// defaultBucketName is the bucket name used when none is given:
 // "<name>-<account>-<region>" with the stack's account and region. Bucket
 // names are global across every AWS account; the account and region make
 // the name this account's own. (They do not let one target be deployed to
@@ -100,9 +91,9 @@ const maxNamePartOfBucket = 63 - 1 - 12 - 1 - 16
 // CloudFormation pseudo parameters joined at deploy time: the name is known
 // before the bucket exists, so the topic's policy can name the bucket
 // without depending on it (see newRestoreNotifications).
-func DefaultBucketName(name string, stack awscdk.Stack) *string {
+func defaultBucketName(name string, stack awscdk.Stack) *string {
 	// Token strings concatenate into an Fn::Join without a call to the CDK.
-	return jsii.String(fitName("", name, "", maxNamePartOfBucket) + "-" + *stack.Account() + "-" + *stack.Region())
+	return jsii.String(rules.BucketNameStart(name) + "-" + *stack.Account() + "-" + *stack.Region())
 }
 
 // NewBackupBucket creates the backup bucket, the IAM user scoped to it, its
@@ -114,7 +105,8 @@ func DefaultBucketName(name string, stack awscdk.Stack) *string {
 // taken its IAM user or policy name (IAM ignores letter case).
 //
 // The child construct IDs ("User", "Policy", "AccessKey", "Secret",
-// "Bucket", "Topic", "RestoreAlarm", "Digest") are part of the API:
+// "Bucket", "Topic" (unless props.Topic is given), "RestoreAlarm",
+// "Digest") are part of the API:
 // changing one would replace a live resource; a replaced bucket is a new,
 // empty bucket (the old one is retained).
 func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucketProps) BackupBucket {
@@ -122,7 +114,7 @@ func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucket
 		panic(propsError(scope, id, err))
 	}
 	p := props.withDefaults()
-	if err := claimNames(scope, *scope.Node().Path()+"/"+*id, *p.UserName, BucketPolicyName(*p.Name), "Name"); err != nil {
+	if err := claimNames(scope, *scope.Node().Path()+"/"+*id, *p.UserName, rules.BucketPolicyName(*p.Name), "Name"); err != nil {
 		panic(err)
 	}
 	b := &backupBucket{storageClass: p.StorageClass}
@@ -132,7 +124,7 @@ func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucket
 
 	b.bucketName = p.BucketName
 	if b.bucketName == nil {
-		b.bucketName = DefaultBucketName(*p.Name, stack)
+		b.bucketName = defaultBucketName(*p.Name, stack)
 	}
 	// Built from the name, not from the bucket resource: the topic policy
 	// names the bucket and the bucket must wait for the topic policy.
@@ -142,13 +134,14 @@ func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucket
 		Account:  jsii.String(""),
 		Resource: b.bucketName,
 	})
+	b.bucketArn = bucketArn
 	objectsArn := jsii.String(*bucketArn + "/*")
 
 	b.creds = newCredentials(this, credentialsProps{
 		userName:          p.UserName,
 		userPath:          p.UserPath,
 		keySerial:         p.KeySerial,
-		policyName:        BucketPolicyName(*p.Name),
+		policyName:        rules.BucketPolicyName(*p.Name),
 		policyDescription: "Policy for QNAP Glacier S3 backup user",
 		document:          bucketUserPolicyDocument(bucketArn, objectsArn),
 		policyNag: []nagSuppression{{
@@ -172,6 +165,7 @@ func (b *backupBucket) AccessKeyId() *string              { return b.creds.acces
 func (b *backupBucket) Secret() awssecretsmanager.Secret  { return b.creds.secret }
 func (b *backupBucket) Bucket() awss3.Bucket              { return b.bucket }
 func (b *backupBucket) BucketName() *string               { return b.bucketName }
+func (b *backupBucket) BucketArn() *string                { return b.bucketArn }
 func (b *backupBucket) StorageClass() StorageClass        { return b.storageClass }
 func (b *backupBucket) Topic() awssns.ITopic              { return b.topic }
 func (b *backupBucket) RestoreAlarm() awscloudwatch.Alarm { return b.alarm }
@@ -252,7 +246,7 @@ func newBucket(scope constructs.Construct, p *BackupBucketProps, name *string, u
 		Sid:        jsii.String("DenyTheBackupUserDestructiveActions"),
 		Effect:     awsiam.Effect_DENY,
 		Principals: &[]awsiam.IPrincipal{awsiam.NewArnPrincipal(user.UserArn())},
-		Actions:    jsii.Strings(bucketDeniedActions...),
+		Actions:    jsii.Strings(rules.BucketDeniedActions...),
 		Resources:  &[]*string{bucket.BucketArn(), bucket.ArnForObjects(jsii.String("*"))},
 	}))
 	bucket.AddToResourcePolicy(bucketACLDenial(user.UserArn(), bucket.ArnForObjects(jsii.String("*"))))

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -129,15 +130,15 @@ func TestDerivedBucketNameIsValidUniqueAndStable(t *testing.T) {
 		Account: jsii.String("111122223333"), Region: jsii.String("ap-southeast-16x"), // 16 characters, longer than any region today
 	}})
 	long := strings.Repeat("photos-", 8) + "x"
-	name := *qnapglacier.DefaultBucketName(long, placed)
-	assert.NoError(t, qnapglacier.ValidateBucketName(name), name)
+	name := *defaultBucketNameForTest(long, placed)
+	assert.NoError(t, rules.ValidateBucketName(name), name)
 	assert.Len(t, name, 63)
-	assert.Equal(t, "family-photos-111122223333-ap-southeast-16x", *qnapglacier.DefaultBucketName(defaultBucket, placed))
-	other := *qnapglacier.DefaultBucketName(long+"y", placed)
+	assert.Equal(t, "family-photos-111122223333-ap-southeast-16x", *defaultBucketNameForTest(defaultBucket, placed))
+	other := *defaultBucketNameForTest(long+"y", placed)
 	assert.NotEqual(t, name, other, "two long names that share a beginning still differ")
 	assert.Equal(t, name[:24], other[:24])
 	agnostic := awscdk.NewStack(app, jsii.String("Agnostic"), nil)
-	tokenName := *qnapglacier.DefaultBucketName(long, agnostic)
+	tokenName := *defaultBucketNameForTest(long, agnostic)
 	assert.True(t, strings.HasPrefix(tokenName, name[:33]+"-"), "the same cut with or without an account and region, so the bucket is never renamed")
 }
 
@@ -278,7 +279,7 @@ func TestBucketUserCanNeverDestroyBackupsOrUnprotectTheBucket(t *testing.T) {
 		}
 		assert.Contains(t, denied, a)
 	}
-	assert.ElementsMatch(t, qnapglacier.BucketUserDeniedActions(), denied)
+	assert.ElementsMatch(t, rules.BucketDeniedActions, denied)
 }
 
 func TestBucketUserMaySendTheOneACLABucketWithoutACLsAccepts(t *testing.T) {
@@ -548,8 +549,8 @@ func TestNewBucketStackPanicsNamingTheStack(t *testing.T) {
 	for _, l := range lines {
 		assert.True(t, strings.HasPrefix(l, "BadBucket: "), l)
 	}
-	assert.True(t, strings.HasPrefix(lines[0], `BadBucket: Name: "Photos" has 'P'`), lines[0])
-	assert.True(t, strings.HasPrefix(lines[1], `BadBucket: ArchiveAfterDays: -1: must be`), lines[1])
+	assert.True(t, strings.HasPrefix(lines[0], `BadBucket: BackupBucket.Name: "Photos" has 'P'`), lines[0])
+	assert.True(t, strings.HasPrefix(lines[1], `BadBucket: BackupBucket.ArchiveAfterDays: -1: must be`), lines[1])
 }
 
 func TestConsumerCannotWidenTheStorageClasses(t *testing.T) {
@@ -558,7 +559,7 @@ func TestConsumerCannotWidenTheStorageClasses(t *testing.T) {
 	classes[0] = "STANDARD"
 	// THEN the list and the validation stay as they were
 	assert.Equal(t, []qnapglacier.StorageClass{"GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"}, qnapglacier.StorageClasses())
-	assert.EqualError(t, qnapglacier.ValidateStorageClass("STANDARD"), `"STANDARD" is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE`)
+	assert.EqualError(t, rules.ValidateStorageClass("STANDARD"), `"STANDARD" is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE`)
 }
 
 func TestBucketSecretUsesTheAWSManagedKeyByDefault(t *testing.T) {
@@ -567,4 +568,11 @@ func TestBucketSecretUsesTheAWSManagedKeyByDefault(t *testing.T) {
 			"KmsKeyId": assertions.Match_Absent(),
 		})
 	})
+}
+
+// defaultBucketNameForTest is the bucket name a BackupBucket named name
+// derives in stack, read through its BucketName().
+func defaultBucketNameForTest(name string, stack awscdk.Stack) *string {
+	return qnapglacier.NewBackupBucket(stack, jsii.String("B"+rules.ShortHash(name)),
+		&qnapglacier.BackupBucketProps{Name: jsii.String(name)}).BucketName()
 }

@@ -1,6 +1,8 @@
 package qnapglacier
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -8,6 +10,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // restoreDigestPeriodHours is the digest's window: at most one e-mail per state
@@ -32,23 +36,20 @@ const restoreDigestPeriodHours = 1
 //     one back to OK, and each change is one message to digest, to which
 //     the e-mails subscribe. A whole restore is two e-mails: "restores are
 //     completing" and "none in the last hour". Cost: one standard alarm.
-func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *BackupBucketProps, bucket awss3.Bucket, bucketName, bucketArn *string) (awssns.Topic, awscloudwatch.Alarm, awssns.Topic) {
-	// newTopic is shared with the vault path: it enforces TLS. Only S3,
-	// for this bucket, may publish to it.
-	topic, topicArn := newTopic(scope, fitName("S3 restores ", *p.Name, "", maxDisplayNameLen))
-	topic.AddToResourcePolicy(awsiam.PolicyStatement_FromJson(map[string]any{
-		"Sid":       "AllowS3PublishFromTheBackupBucket",
-		"Effect":    "Allow",
-		"Principal": map[string]any{"Service": s3Principal},
-		"Action":    "sns:Publish",
-		"Resource":  topicArn,
-		// A bucket ARN names no account: aws:SourceAccount makes sure it
-		// is this account's bucket of that name.
-		"Condition": map[string]any{
-			"ArnEquals":    map[string]any{"aws:SourceArn": bucketArn},
-			"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
-		},
-	}))
+func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *BackupBucketProps, bucket awss3.Bucket, bucketName, bucketArn *string) (awssns.ITopic, awscloudwatch.Alarm, awssns.Topic) {
+	var topic awssns.ITopic
+	var topicArn *string
+	if p.Topic == nil {
+		// newTopic is shared with the vault path: it enforces TLS. Only S3,
+		// for this bucket, may publish to it.
+		var own awssns.Topic
+		own, topicArn = newTopic(scope, fitName("S3 restores ", *p.Name, "", maxDisplayNameLen))
+		own.AddToResourcePolicy(s3PublishStatement("AllowS3PublishFromTheBackupBucket", topicArn, bucketArn, stack.Account()))
+		topic = own
+	} else {
+		topic, topicArn = p.Topic, p.Topic.TopicArn()
+		letS3Publish(scope, topic, bucketArn, stack.Account())
+	}
 	cfnBucket := bucket.Node().DefaultChild().(awss3.CfnBucket)
 	cfnBucket.SetNotificationConfiguration(&awss3.CfnBucket_NotificationConfigurationProperty{
 		TopicConfigurations: &[]*awss3.CfnBucket_TopicConfigurationProperty{{
@@ -56,7 +57,11 @@ func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *
 			Topic: topicArn,
 		}},
 	})
-	cfnBucket.Node().AddDependency(topic.Node().FindChild(jsii.String("Policy")))
+	// S3 checks at deploy that the topic lets it publish: the bucket waits
+	// for the topic's policy (an imported topic has none here).
+	if policy := topic.Node().TryFindChild(jsii.String("Policy")); policy != nil {
+		cfnBucket.Node().AddDependency(policy)
+	}
 
 	// "RestoreAlarm" and "Digest" are construct IDs of live resources:
 	// changing "Digest" drops the e-mail subscriptions.
@@ -96,4 +101,39 @@ func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *
 	}))
 	subscribeEmails(scope, digest, p.NotifyEmails)
 	return topic, alarm, digest
+}
+
+// s3PublishStatement lets S3 publish to topicArn for the bucket at
+// bucketArn only. A bucket ARN names no account: aws:SourceAccount makes
+// sure it is this account's bucket of that name.
+func s3PublishStatement(sid string, topicArn, bucketArn, account *string) awsiam.PolicyStatement {
+	return awsiam.PolicyStatement_FromJson(map[string]any{
+		"Sid":       sid,
+		"Effect":    "Allow",
+		"Principal": map[string]any{"Service": s3Principal},
+		"Action":    "sns:Publish",
+		"Resource":  topicArn,
+		"Condition": map[string]any{
+			"ArnEquals":    map[string]any{"aws:SourceArn": bucketArn},
+			"StringEquals": map[string]any{"aws:SourceAccount": account},
+		},
+	})
+}
+
+// letS3Publish lets S3 publish the bucket's events to a caller's topic:
+// one statement per bucket (its Sid carries a hash of the bucket's
+// construct path, so buckets sharing a topic add one each). An imported
+// topic's policy cannot be changed from here: b gets a warning that says
+// what the caller must do.
+func letS3Publish(b constructs.Construct, topic awssns.ITopic, bucketArn, account *string) {
+	sid := "AllowS3PublishFromBucket" + rules.ShortHash(*b.Node().Path())
+	added := topic.AddToResourcePolicy(s3PublishStatement(sid, topic.TopicArn(), bucketArn, account))
+	if added.StatementAdded != nil && *added.StatementAdded {
+		return
+	}
+	awscdk.Annotations_Of(b).AddWarningV2(jsii.String(TopicPolicyWarning), jsii.String(fmt.Sprintf(
+		"the topic %s is imported, so its policy cannot be changed here: make sure it allows %s "+
+			"the action sns:Publish on the condition ArnEquals aws:SourceArn = this bucket's ARN and "+
+			"StringEquals aws:SourceAccount = its account, or the deploy fails when S3 saves the bucket's notifications",
+		topicName(topic), s3Principal)), nil)
 }

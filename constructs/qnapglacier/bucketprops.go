@@ -3,28 +3,33 @@ package qnapglacier
 import (
 	"errors"
 	"fmt"
-	"math"
-	"net/netip"
-	"regexp"
-	"slices"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // BackupBucketProps configures a [BackupBucket].
 type BackupBucketProps struct {
 	// Name is the backup target's name, from which the bucket, user, policy
-	// and stack names are derived. It follows S3's bucket naming rules (see
-	// [ValidateBucketName]). Required.
+	// and stack names are derived. It follows the bucket naming rules of
+	// BucketName, and must be known at synth (not a CDK token). Required.
 	Name *string
 
-	// BucketName is the S3 bucket's name, checked against S3's naming rules
-	// (see [ValidateBucketName]). Bucket names are global across all AWS
-	// accounts: a name someone else holds fails the deploy.
+	// BucketName is the S3 bucket's name: 3 to 63 characters from a-z, 0-9
+	// and "-", starting and ending with a letter or digit, not in the form
+	// of an IP address, none of the prefixes and suffixes S3 reserves, and
+	// no dots (S3 allows them, but a dot breaks the TLS certificate check
+	// of the virtual-hosted addresses NAS backup apps use). Bucket names
+	// are global across all AWS accounts: a name someone else holds fails
+	// the deploy.
 	//
-	// Default: "<name>-<account>-<region>" (see [DefaultBucketName]).
+	// Default: "<name>-<account>-<region>" with the stack's account and
+	// region (joined at deploy time in an environment-agnostic stack); a
+	// name past 33 characters is cut and a hash of the whole added, so it
+	// always fits S3's 63 characters, with or without a CLI profile.
 	BucketName *string
 
 	// UserName is the IAM user's name: 1 to 64 characters from letters,
@@ -99,6 +104,24 @@ type BackupBucketProps struct {
 	// Default: the account's AWS managed key for Secrets Manager
 	// (aws/secretsmanager).
 	SecretEncryptionKey awskms.IKey
+
+	// Topic receives the bucket's s3:ObjectRestore:Completed events, one
+	// per restored object (it becomes [BackupBucket.Topic]); bring your own
+	// to feed a queue or function you already have, or to share one topic
+	// between buckets. Unless it is imported, the BackupBucket adds a
+	// statement that lets s3.amazonaws.com publish for this bucket and
+	// account only; for a topic with no policy yet that creates one, which
+	// replaces SNS's default policy. An imported topic's policy cannot be
+	// changed: the BackupBucket then adds a warning ([TopicPolicyWarning])
+	// and the caller must allow S3 themselves, or the deploy fails (S3
+	// checks the permission when it saves the bucket's notifications).
+	// The e-mail digest stays the BackupBucket's own topic (DigestTopic),
+	// whose alarm counts every message published to this one: on a shared
+	// topic, any message there counts as a completed restore.
+	//
+	// Default: a new topic that enforces TLS and lets only S3, for this
+	// bucket, publish.
+	Topic awssns.ITopic
 }
 
 // StorageClass is an S3 archive storage class a bucket's lifecycle moves
@@ -124,21 +147,14 @@ func StorageClasses() []StorageClass {
 	return []StorageClass{StorageClassGlacierIR, StorageClassGlacier, StorageClassDeepArchive}
 }
 
-// DefaultStorageClass is the archive class used when none is given.
-const DefaultStorageClass = StorageClassGlacierIR
+// defaultStorageClass is the archive class used when none is given.
+const defaultStorageClass = StorageClass(rules.DefaultStorageClass)
 
 // MinimumDays is the minimum storage charge of the class, in days: an
 // object deleted earlier is charged for the rest anyway.
 func (c StorageClass) MinimumDays() float64 {
-	if c == StorageClassDeepArchive {
-		return 180
-	}
-	return 90
+	return rules.StorageClassMinimumDays(string(c))
 }
-
-// MaxBucketDays is the largest ArchiveAfterDays or KeepDeletedDays (100
-// years).
-const MaxBucketDays = 36500
 
 // abortUploadsAfterDays is when the lifecycle aborts an unfinished
 // multipart upload, whose parts S3 would otherwise keep (and charge for)
@@ -151,16 +167,16 @@ func (p *BackupBucketProps) withDefaults() BackupBucketProps {
 	c := *p
 	c.NotifyEmails = append([]string(nil), p.NotifyEmails...)
 	if c.UserName == nil {
-		c.UserName = jsii.String(DefaultUserName(*c.Name))
+		c.UserName = jsii.String(rules.DefaultUserName(*c.Name))
 	}
 	if c.UserPath == nil {
 		c.UserPath = jsii.String(defaultUserPath)
 	}
 	if c.KeySerial == nil {
-		c.KeySerial = jsii.Number(DefaultKeySerial)
+		c.KeySerial = jsii.Number(rules.DefaultKeySerial)
 	}
 	if c.StorageClass == "" {
-		c.StorageClass = DefaultStorageClass
+		c.StorageClass = defaultStorageClass
 	}
 	if c.ArchiveAfterDays == nil {
 		c.ArchiveAfterDays = jsii.Number(0)
@@ -185,39 +201,39 @@ func (p *BackupBucketProps) Validate() error {
 	if p.Name == nil {
 		errs = append(errs, errors.New("Name: required"))
 	} else if !isToken(p.Name) {
-		if err := ValidateBucketName(*p.Name); err != nil {
+		if err := rules.ValidateBucketName(*p.Name); err != nil {
 			errs = append(errs, fmt.Errorf("Name: %w", err))
 		}
 	} else {
 		errs = append(errs, errors.New("Name: a CDK token: must be known at synth, every derived name depends on it"))
 	}
 	if p.BucketName != nil && !isToken(p.BucketName) {
-		if err := ValidateBucketName(*p.BucketName); err != nil {
+		if err := rules.ValidateBucketName(*p.BucketName); err != nil {
 			errs = append(errs, fmt.Errorf("BucketName: %w", err))
 		}
 	}
 	errs = append(errs, credentialProblems(p.UserName, p.UserPath, p.KeySerial, p.NotifyEmails)...)
 	if p.StorageClass != "" {
-		if err := ValidateStorageClass(string(p.StorageClass)); err != nil {
+		if err := rules.ValidateStorageClass(string(p.StorageClass)); err != nil {
 			errs = append(errs, fmt.Errorf("StorageClass: %w", err))
 		}
 	}
 	known := func(n *float64) bool { return n != nil && !isTokenNumber(n) }
 	if known(p.ArchiveAfterDays) {
-		if err := ValidateArchiveAfterDays(*p.ArchiveAfterDays); err != nil {
+		if err := rules.ValidateArchiveAfterDays(*p.ArchiveAfterDays); err != nil {
 			errs = append(errs, fmt.Errorf("ArchiveAfterDays: %w", err))
 		}
 	}
 	keepOK := known(p.KeepDeletedDays)
 	if keepOK {
-		if err := ValidateKeepDeletedDays(*p.KeepDeletedDays); err != nil {
+		if err := rules.ValidateKeepDeletedDays(*p.KeepDeletedDays); err != nil {
 			errs = append(errs, fmt.Errorf("KeepDeletedDays: %w", err))
 			keepOK = false
 		}
 	}
 	protectOK := known(p.ProtectArchivesDays)
 	if protectOK {
-		if err := ValidateProtectArchivesDays(*p.ProtectArchivesDays); err != nil {
+		if err := rules.ValidateProtectArchivesDays(*p.ProtectArchivesDays); err != nil {
 			errs = append(errs, fmt.Errorf("ProtectArchivesDays: %w", err))
 			protectOK = false
 		}
@@ -228,79 +244,4 @@ func (p *BackupBucketProps) Validate() error {
 			*p.KeepDeletedDays, *p.ProtectArchivesDays))
 	}
 	return errors.Join(errs...)
-}
-
-// ValidateStorageClass checks an archive storage class: GLACIER_IR,
-// GLACIER or DEEP_ARCHIVE.
-func ValidateStorageClass(class string) error {
-	if slices.Contains(StorageClasses(), StorageClass(class)) {
-		return nil
-	}
-	return fmt.Errorf("%q is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE", class)
-}
-
-// ValidateArchiveAfterDays checks the days before the lifecycle archives an
-// object: a whole number from 0 to 36500.
-func ValidateArchiveAfterDays(days float64) error {
-	if days < 0 || days > MaxBucketDays || days != math.Trunc(days) {
-		return fmt.Errorf("%v: must be a whole number of days from 0 to %d", days, MaxBucketDays)
-	}
-	return nil
-}
-
-// ValidateKeepDeletedDays checks the days a noncurrent version is kept: a
-// whole number from 1 to 36500 (S3's lifecycle counts from 1).
-func ValidateKeepDeletedDays(days float64) error {
-	if days < 1 || days > MaxBucketDays || days != math.Trunc(days) {
-		return fmt.Errorf("%v: must be a whole number of days from 1 to %d", days, MaxBucketDays)
-	}
-	return nil
-}
-
-var bucketNameRe = regexp.MustCompile(`^[a-z0-9-]+$`)
-
-// Prefixes and suffixes S3 reserves in bucket names.
-var (
-	reservedBucketPrefixes = []string{"xn--", "sthree-", "amzn-s3-demo-"}
-	reservedBucketSuffixes = []string{"-s3alias", "--ol-s3", "--x-s3", "--table-s3", ".mrap"}
-)
-
-// ValidateBucketName checks an S3 bucket name against S3's naming rules:
-// 3 to 63 characters from lowercase letters, digits and hyphens, starting
-// and ending with a letter or digit, not in the form of an IP address, and
-// none of the prefixes and suffixes S3 reserves ("xn--", "sthree-",
-// "amzn-s3-demo-", "-s3alias", "--ol-s3", "--x-s3", "--table-s3"). S3 also
-// allows dots, but a dot breaks the TLS certificate check of the
-// virtual-hosted addresses (bucket.s3.region.amazonaws.com) that NAS
-// backup apps use, so dots are refused here.
-func ValidateBucketName(name string) error {
-	const allowed = "must be 3 to 63 characters from a-z 0-9 -, starting and ending with a letter or digit"
-	switch {
-	case len(name) < 3 || len(name) > 63:
-		return fmt.Errorf("%q is %d characters: %s", abbreviate(name), len(name), allowed)
-	case isIPAddress(name):
-		return fmt.Errorf("%q is in the form of an IP address, which S3 refuses: %s", name, allowed)
-	case strings.Contains(name, "."):
-		return fmt.Errorf("%q has '.' at position %d: a dot breaks HTTPS to the bucket's virtual-hosted address; %s", name, strings.Index(name, ".")+1, allowed)
-	case !bucketNameRe.MatchString(name):
-		return fmt.Errorf("%q has %s: %s (no capitals or '_')", name, firstBadChar(name, bucketNameRe), allowed)
-	case name[0] == '-' || name[len(name)-1] == '-':
-		return fmt.Errorf("%q starts or ends with '-': %s", name, allowed)
-	}
-	for _, p := range reservedBucketPrefixes {
-		if strings.HasPrefix(name, p) {
-			return fmt.Errorf("%q starts with %q, which S3 reserves: %s", name, p, allowed)
-		}
-	}
-	for _, s := range reservedBucketSuffixes {
-		if strings.HasSuffix(name, s) {
-			return fmt.Errorf("%q ends with %q, which S3 reserves: %s", name, s, allowed)
-		}
-	}
-	return nil
-}
-
-func isIPAddress(s string) bool {
-	_, err := netip.ParseAddr(s)
-	return err == nil
 }

@@ -6,73 +6,10 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func TestValidateBucketName(t *testing.T) {
-	cases := []struct {
-		name, bucket, wantErr string
-	}{
-		{"accepts a plain name", "family-photos", ""},
-		{"accepts digits and 3 characters", "a1b", ""},
-		{"accepts 63 characters", strings.Repeat("b", 63), ""},
-		{"accepts a double hyphen inside", "my--photos", ""},
-		{"rejects capitals", "Family-Photos", `"Family-Photos" has 'F' at position 1: must be 3 to 63 characters from a-z 0-9 -`},
-		{"rejects an underscore", "family_photos", `'_' at position 7`},
-		{"rejects 2 characters", "ab", `"ab" is 2 characters: must be 3 to 63`},
-		{"rejects 64 characters", strings.Repeat("b", 64), "is 64 characters: must be 3 to 63"},
-		{"rejects an IP address", "192.168.5.4", "in the form of an IP address"},
-		{"rejects a dot", "family.photos", "'.' at position 7: a dot breaks HTTPS"},
-		{"rejects a leading hyphen", "-photos", "starts or ends with '-'"},
-		{"rejects a trailing hyphen", "photos-", "starts or ends with '-'"},
-		{"rejects the xn-- prefix", "xn--photos", `starts with "xn--", which S3 reserves`},
-		{"rejects the sthree- prefix", "sthree-photos", `starts with "sthree-"`},
-		{"rejects the -s3alias suffix", "photos-s3alias", `ends with "-s3alias", which S3 reserves`},
-		{"rejects the --ol-s3 suffix", "photos--ol-s3", `ends with "--ol-s3"`},
-		{"rejects a space", "my photos", `' ' at position 3`},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			err := qnapglacier.ValidateBucketName(c.bucket)
-			if c.wantErr == "" {
-				assert.NoError(t, err)
-			} else if assert.Error(t, err) {
-				assert.Contains(t, err.Error(), c.wantErr)
-			}
-		})
-	}
-}
-
-func TestValidateBucketDaysAndClass(t *testing.T) {
-	cases := []struct {
-		name    string
-		err     error
-		wantErr string
-	}{
-		{"accepts GLACIER_IR", qnapglacier.ValidateStorageClass("GLACIER_IR"), ""},
-		{"accepts GLACIER", qnapglacier.ValidateStorageClass("GLACIER"), ""},
-		{"accepts DEEP_ARCHIVE", qnapglacier.ValidateStorageClass("DEEP_ARCHIVE"), ""},
-		{"rejects STANDARD, not an archive class", qnapglacier.ValidateStorageClass("STANDARD"), `"STANDARD" is not an archive storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE`},
-		{"rejects a class in lower case", qnapglacier.ValidateStorageClass("glacier"), `"glacier" is not an archive storage class`},
-		{"accepts archiving at once", qnapglacier.ValidateArchiveAfterDays(0), ""},
-		{"rejects negative archive days", qnapglacier.ValidateArchiveAfterDays(-1), "-1: must be a whole number of days from 0 to 36500"},
-		{"rejects fractional archive days", qnapglacier.ValidateArchiveAfterDays(1.5), "1.5: must be a whole number"},
-		{"accepts keeping deleted versions a day", qnapglacier.ValidateKeepDeletedDays(1), ""},
-		{"rejects keeping deleted versions 0 days", qnapglacier.ValidateKeepDeletedDays(0), "0: must be a whole number of days from 1 to 36500"},
-		{"rejects fractional keep days", qnapglacier.ValidateKeepDeletedDays(90.5), "90.5: must be a whole number"},
-		{"rejects keep days past 100 years", qnapglacier.ValidateKeepDeletedDays(36501), "36501: must be"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			if c.wantErr == "" {
-				assert.NoError(t, c.err)
-			} else if assert.Error(t, c.err) {
-				assert.Contains(t, c.err.Error(), c.wantErr)
-			}
-		})
-	}
-}
 
 func TestBackupBucketPropsValidate(t *testing.T) {
 	cases := []struct {
@@ -128,8 +65,8 @@ func TestStorageClassMinimumDays(t *testing.T) {
 }
 
 func TestBucketUserActionsHaveReasonsAndNeverDestroy(t *testing.T) {
-	denied := qnapglacier.BucketUserDeniedActions()
-	for where, actions := range qnapglacier.BucketUserActions() {
+	denied := rules.BucketDeniedActions
+	for where, actions := range rules.BucketUserActions() {
 		for action, reason := range actions {
 			assert.NotEmpty(t, reason, "%s on %s has no reason", action, where)
 			assert.NotContains(t, action, "*", "%s on %s: no wildcard actions", action, where)

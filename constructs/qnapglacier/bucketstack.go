@@ -1,19 +1,20 @@
 package qnapglacier
 
 import (
+	"errors"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-)
 
-// BucketTag is the tag key set to the bucket target's name on every
-// resource of a bucket stack.
-const BucketTag = "qnap-glacier:bucket"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
+)
 
 // BucketStackProps configures a [BucketStack].
 type BucketStackProps struct {
 	awscdk.StackProps
-	// BackupBucket configures the stack's one [BackupBucket].
+	// BackupBucket configures the stack's one [BackupBucket], with at
+	// least its Name. Required.
 	BackupBucket BackupBucketProps
 }
 
@@ -36,12 +37,13 @@ type bucketStack struct {
 // ARN and the command that reads the secret (never the secret itself), the
 // topics and the storage class. It panics with every problem in
 // props.BackupBucket, one per line, each line starting with the stack's
-// path.
+// path ([BucketStackProps.Validate] returns the same problems as an
+// error).
 func NewBucketStack(scope constructs.Construct, id *string, props *BucketStackProps) BucketStack {
 	if props == nil {
 		props = &BucketStackProps{}
 	}
-	if err := props.BackupBucket.Validate(); err != nil {
+	if err := props.Validate(); err != nil {
 		panic(propsError(scope, id, err))
 	}
 	s := &bucketStack{}
@@ -52,8 +54,8 @@ func NewBucketStack(scope constructs.Construct, id *string, props *BucketStackPr
 	b := NewBackupBucket(stack, jsii.String("BackupBucket"), &props.BackupBucket)
 	s.backupBucket = b
 	tags := awscdk.Tags_Of(stack)
-	tags.Add(jsii.String(ProjectTag), jsii.String(ProjectName), nil)
-	tags.Add(jsii.String(BucketTag), props.BackupBucket.Name, nil)
+	tags.Add(jsii.String(rules.ProjectTag), jsii.String(rules.ProjectName), nil)
+	tags.Add(jsii.String(rules.BucketTag), props.BackupBucket.Name, nil)
 
 	region := *stack.Region()
 	output(stack, "BucketName", b.BucketName(), "The S3 bucket to enter on the NAS.")
@@ -75,3 +77,13 @@ func NewBucketStack(scope constructs.Construct, id *string, props *BucketStackPr
 }
 
 func (s *bucketStack) BackupBucket() BackupBucket { return s.backupBucket }
+
+// Validate reports every problem with props, one per line, each naming
+// its field path ("BackupBucket.ProtectArchivesDays: ..."), the bad value
+// and what is allowed. [NewBucketStack] panics with the same problems.
+func (p *BucketStackProps) Validate() error {
+	if p == nil {
+		return errors.New("props: required, with at least BackupBucket.Name")
+	}
+	return errors.Join(inField("BackupBucket", ".", p.BackupBucket.Validate())...)
+}

@@ -3,44 +3,19 @@ package qnapglacier
 import (
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsbudgets"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // A cost budget is an account's, not a stack's: AWS Budgets names are
 // unique per account, and one budget covers every vault and bucket. So the
 // app puts it in a stack of its own (BudgetStackName), which a vault or
 // bucket coming or going leaves alone, instead of in one of their stacks.
-
-// MaxMonthlyBudgetUsd bounds a cost budget's monthly limit. It is far above
-// anything these stacks could cost (100,000 USD a month stores some 25 PB
-// in Glacier at about $0.004 per GB-month), so a larger value is a typo
-// (a misplaced decimal point, cents for dollars) rather than a plan.
-const MaxMonthlyBudgetUsd = 100000
-
-// maxBudgetEmails is AWS Budgets' limit on e-mail subscribers per
-// notification.
-const maxBudgetEmails = 10
-
-// BudgetServices are the services the stacks use, as AWS Budgets (Cost
-// Explorer's SERVICE dimension) spells them: the vault API, S3 (buckets,
-// and the CDK's bootstrap assets), Secrets Manager (the key), SNS (the
-// topics), Lambda (the watcher and the custom-resource handler) and
-// CloudWatch (their logs and alarms).
-var BudgetServices = []string{
-	"Amazon Glacier",
-	"Amazon Simple Storage Service",
-	"AWS Secrets Manager",
-	"Amazon Simple Notification Service",
-	"AWS Lambda",
-	"AmazonCloudWatch",
-}
 
 // budgetThresholds are the notifications: 80 % and 100 % of the actual
 // spend, and 100 % of the forecast.
@@ -52,7 +27,7 @@ var budgetThresholds = []struct {
 // CostBudgetProps configures a [CostBudget].
 type CostBudgetProps struct {
 	// MonthlyLimitUsd is the monthly spend, in US dollars, the budget
-	// warns about: more than 0, at most [MaxMonthlyBudgetUsd], with at most
+	// warns about: more than 0, at most 100,000, with at most
 	// two decimals. Required.
 	MonthlyLimitUsd *float64
 	// NotifyEmails are e-mailed by AWS Budgets directly (no SNS topic) at
@@ -81,47 +56,29 @@ type costBudget struct {
 
 func (b *costBudget) Budget() awsbudgets.CfnBudget { return b.budget }
 
-// Validate returns every problem with p, one per line, or nil.
+// Validate reports every problem with props, one per line, each naming
+// the field, the bad value and what is allowed. [NewCostBudget] panics
+// with the same problems.
 func (p *CostBudgetProps) Validate() error {
+	if p == nil {
+		return errors.New("props: required, with at least MonthlyLimitUsd and NotifyEmails")
+	}
 	var errs []error
 	if p.MonthlyLimitUsd == nil {
 		errs = append(errs, errors.New("MonthlyLimitUsd: required"))
-	} else if err := ValidateMonthlyBudgetUsd(*p.MonthlyLimitUsd); err != nil {
+	} else if err := rules.ValidateMonthlyBudgetUsd(*p.MonthlyLimitUsd); err != nil {
 		errs = append(errs, fmt.Errorf("MonthlyLimitUsd: %w", err))
 	}
-	if err := ValidateBudgetEmails(p.NotifyEmails); err != nil {
-		errs = append(errs, fmt.Errorf("NotifyEmails: %w", err))
+	if err := rules.ValidateBudgetEmails(p.NotifyEmails); err != nil {
+		errs = append(errs, inField("NotifyEmails", ": ", err)...)
 	}
 	return errors.Join(errs...)
 }
 
-// ValidateMonthlyBudgetUsd checks a monthly budget in US dollars.
-func ValidateMonthlyBudgetUsd(usd float64) error {
-	const allowed = "must be more than 0 and at most %d US dollars, with at most 2 decimals (cents)"
-	if math.IsNaN(usd) || usd <= 0 || usd > MaxMonthlyBudgetUsd {
-		return fmt.Errorf("%v: "+allowed, usd, MaxMonthlyBudgetUsd)
-	}
-	text := strconv.FormatFloat(usd, 'f', -1, 64)
-	if _, frac, ok := strings.Cut(text, "."); ok && len(frac) > 2 {
-		return fmt.Errorf("%s has %d decimals: "+allowed, text, len(frac), MaxMonthlyBudgetUsd)
-	}
-	return nil
-}
-
-// ValidateBudgetEmails checks a budget's e-mail subscribers: at least one
-// (a budget that tells no one is a silent one), at most AWS Budgets' 10.
-func ValidateBudgetEmails(emails []string) error {
-	switch {
-	case len(emails) == 0:
-		return errors.New("no e-mail address: the budget e-mails its warnings, so give at least one")
-	case len(emails) > maxBudgetEmails:
-		return fmt.Errorf("%d e-mail addresses: AWS Budgets e-mails at most %d per warning", len(emails), maxBudgetEmails)
-	}
-	return ValidateNotifyEmails(emails)
-}
-
 // NewCostBudget creates a monthly cost budget, filtered to
-// [BudgetServices], that e-mails props.NotifyEmails at 80 % and 100 % of
+// the services the stacks use (Amazon Glacier, Amazon Simple Storage
+// Service, AWS Secrets Manager, Amazon Simple Notification Service, AWS
+// Lambda, AmazonCloudWatch), that e-mails props.NotifyEmails at 80 % and 100 % of
 // the actual spend and at 100 % of the forecast. A budget with
 // notifications only costs nothing. It panics on bad props, with every
 // problem, one per line.
@@ -172,7 +129,7 @@ func NewCostBudget(scope constructs.Construct, id *string, props *CostBudgetProp
 			FilterExpression: &awsbudgets.CfnBudget_ExpressionProperty{
 				Dimensions: &awsbudgets.CfnBudget_ExpressionDimensionValuesProperty{
 					Key:    jsii.String("SERVICE"),
-					Values: jsii.Strings(BudgetServices...),
+					Values: jsii.Strings(rules.BudgetServices...),
 				},
 			},
 		},
@@ -181,30 +138,59 @@ func NewCostBudget(scope constructs.Construct, id *string, props *CostBudgetProp
 	return this
 }
 
-// BudgetStackName is the name of the stack the qnap-glacier app puts its
-// one cost budget in.
-const BudgetStackName = stackNamePrefix + "Budget"
-
 // BudgetStackProps configures a [BudgetStack].
 type BudgetStackProps struct {
 	awscdk.StackProps
-	// CostBudget configures the stack's one [CostBudget].
+	// CostBudget configures the stack's one [CostBudget], with at least
+	// its MonthlyLimitUsd and NotifyEmails. Required.
 	CostBudget CostBudgetProps
 }
 
+// Validate reports every problem with props, one per line, each naming
+// its field path ("CostBudget.MonthlyLimitUsd: ..."). [NewBudgetStack]
+// panics with the same problems.
+func (p *BudgetStackProps) Validate() error {
+	if p == nil {
+		return errors.New("props: required, with at least CostBudget.MonthlyLimitUsd and CostBudget.NotifyEmails")
+	}
+	return errors.Join(inField("CostBudget", ".", p.CostBudget.Validate())...)
+}
+
+// BudgetStack is a stack holding one [CostBudget]. A budget is the
+// account's, not a backup target's: give it a stack of its own, which a
+// vault or bucket coming or going leaves alone.
+type BudgetStack interface {
+	awscdk.Stack
+	// CostBudget is the stack's cost budget.
+	CostBudget() CostBudget
+}
+
+type budgetStack struct {
+	awscdk.Stack
+	costBudget CostBudget
+}
+
+func (s *budgetStack) CostBudget() CostBudget { return s.costBudget }
+
 // NewBudgetStack creates a stack holding one [CostBudget] with the construct
-// ID "CostBudget", tagged [ProjectTag] = [ProjectName]. It panics on bad
-// props, as [NewCostBudget] does.
-func NewBudgetStack(scope constructs.Construct, id *string, props *BudgetStackProps) awscdk.Stack {
+// ID "CostBudget" (the path of its live resource: keep it), tagged
+// project = qnap-glacier, with the output BudgetName. It panics on bad
+// props, with every problem, one per line, each line starting with the
+// stack's path; [BudgetStackProps.Validate] returns the same problems as
+// an error.
+func NewBudgetStack(scope constructs.Construct, id *string, props *BudgetStackProps) BudgetStack {
 	if props == nil {
 		props = &BudgetStackProps{}
 	}
-	if err := props.CostBudget.Validate(); err != nil {
+	if err := props.Validate(); err != nil {
 		panic(propsError(scope, id, err))
 	}
-	stack := awscdk.NewStack(scope, id, &props.StackProps)
+	s := &budgetStack{}
+	awscdk.NewStack_Override(s, scope, id, &props.StackProps)
+	stack := s.Stack
 	b := NewCostBudget(stack, jsii.String("CostBudget"), &props.CostBudget)
-	awscdk.Tags_Of(stack).Add(jsii.String(ProjectTag), jsii.String(ProjectName), nil)
+	s.costBudget = b
+	awscdk.Tags_Of(stack).Add(jsii.String(rules.ProjectTag), jsii.String(rules.ProjectName), nil)
 	output(stack, "BudgetName", b.Budget().Ref(), "The AWS Budgets cost budget over qnap-glacier's services.")
-	return stack
+	return s
 }

@@ -409,7 +409,7 @@ func TestConsumerPanicNamesTheConstructThatFailed(t *testing.T) {
 	})
 	err, ok = r.(error)
 	require.True(t, ok, "panics with an error, got %v", r)
-	assert.True(t, strings.HasPrefix(err.Error(), `BadStack: VaultName: "my vault" has ' '`), err.Error())
+	assert.True(t, strings.HasPrefix(err.Error(), `BadStack: BackupUser.VaultName: "my vault" has ' '`), err.Error(), "the field path within the stack's props")
 }
 
 func TestConsumerCannotWidenTheVaultModes(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // credentialsProps are what a backup target (a vault or a bucket) tells
@@ -96,21 +98,21 @@ func newCredentials(scope constructs.Construct, p credentialsProps) credentials 
 func credentialProblems(userName, userPath *string, keySerial *float64, emails []string) []error {
 	var errs []error
 	if userName != nil && !isToken(userName) {
-		if err := ValidateUserName(*userName); err != nil {
+		if err := rules.ValidateUserName(*userName); err != nil {
 			errs = append(errs, fmt.Errorf("UserName: %w", err))
 		}
 	}
 	if userPath != nil && !isToken(userPath) {
-		if v := *userPath; len(v) > 512 || !userPathRe.MatchString(v) {
-			errs = append(errs, fmt.Errorf("UserPath %q: must be \"/\" or start and end with \"/\", at most 512 printable ASCII characters", v))
+		if err := rules.ValidateUserPath(*userPath); err != nil {
+			errs = append(errs, fmt.Errorf("UserPath: %w", err))
 		}
 	}
 	if keySerial != nil && !isTokenNumber(keySerial) {
-		if err := ValidateKeySerial(*keySerial); err != nil {
+		if err := rules.ValidateKeySerial(*keySerial); err != nil {
 			errs = append(errs, fmt.Errorf("KeySerial: %w", err))
 		}
 	}
-	for _, err := range notifyEmailProblems(emails) {
+	for _, err := range rules.NotifyEmailProblems(emails, isTokenText) {
 		errs = append(errs, fmt.Errorf("NotifyEmails: %w", err))
 	}
 	return errs

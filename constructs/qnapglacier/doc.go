@@ -1,23 +1,53 @@
-// Package qnapglacier is a reusable AWS CDK construct library that gives a NAS
-// backup app (QNAP first, Synology too) an IAM user whose access key can back
-// up to exactly one Amazon S3 Glacier vault and do nothing else, plus an SNS
-// topic wired to that vault so the owner learns when a retrieval is done.
+// Package qnapglacier is a reusable AWS CDK construct library for NAS
+// backups (QNAP first, Synology too): an IAM user whose access key can back
+// up to exactly one archive and do nothing else, the key kept in a Secrets
+// Manager secret, and an SNS topic that tells the owner when a retrieval
+// is done.
 //
-// The central construct is [NewBackupUser]. [NewVaultStack] wraps it in a
-// stack with the outputs a NAS owner needs, and is what the qnap-glacier app
-// deploys once per vault.
+// # Which construct
 //
-// The secret access key is only ever written to a Secrets Manager secret: it
-// never appears in a template, an output or a log in plain text.
+// The archive is one of two kinds, and each has its construct:
 //
-// The constructors panic on bad props, naming the construct's path;
-// [BackupUserProps.Validate] returns the same problems as an error. The
-// Validate* functions check one setting each, with the same messages: they
-// are exported for apps that read their settings from elsewhere (the
-// qnap-glacier app reads cdk.json) and want one clear error per setting
-// before they build a construct.
+//   - [BackupBucket] ([NewBackupBucket]) is an S3 bucket whose lifecycle
+//     moves backups to an S3 Glacier storage class ([StorageClasses]),
+//     with versioning, Object Lock and a user that cannot delete a
+//     version. Pick it unless you already use Glacier vaults: it works in
+//     every account.
+//   - [BackupUser] ([NewBackupUser]) is for an Amazon S3 Glacier vault, the
+//     original vault API. Pick it only for an account that already stores
+//     archives in Glacier vaults: Glacier stopped accepting new customers
+//     on 15 December 2025, and an account without vault storage gets
+//     NoLongerSupportedException (the stack then fails its deploy, before
+//     it creates anything, rather than later on the NAS). Its [VaultMode]
+//     says who creates the vault: the backup app (the QNAP app insists),
+//     or the stack.
 //
-// # Several vaults in one stack
+// [NewBucketStack] and [NewVaultStack] wrap one construct in a stack of its
+// own, with the outputs a NAS owner needs (the access key ID, the secret's
+// ARN and the command that reads it; never the secret itself): that is
+// what the qnap-glacier app deploys per target. [NewCostBudget] (and
+// [NewBudgetStack]) add a monthly AWS Budgets cost budget over the
+// services these stacks use.
+//
+// # Props and errors
+//
+// Each props type has a Validate method that returns every problem at
+// once, one per line, each naming its field path (for a stack's props,
+// "BackupBucket.ProtectArchivesDays: ..."), the bad value and what is
+// allowed. The constructors panic with the same problems, each line
+// prefixed with the new construct's path; call Validate first to handle
+// them as an error. Values that are CDK tokens are checked at deploy time,
+// not here. Every required prop says "Required." in its doc; every other
+// prop says its default.
+//
+// A construct that cannot change the policy of a topic you bring (an
+// imported one) adds a warning with the ID [TopicPolicyWarning], which you
+// acknowledge once the topic allows what the warning says.
+//
+// Child construct IDs are part of the API: changing one would replace a
+// live resource (a new user or key breaks the NAS's credentials).
+//
+// # Limits
 //
 // A stack may hold several BackupUsers, one per vault; names that IAM would
 // refuse at deploy (two users or policies whose names differ only in

@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // Every AwsCustomResource in a stack runs in one Lambda function that
@@ -45,7 +47,7 @@ const (
 // maxVaultArnLen is the longest a vault ARN gets once CloudFormation has
 // resolved it: "arn:" + partition (aws-us-gov, 10) + ":glacier:" + region
 // (14, ap-southeast-7) + ":" + account (12) + ":vaults/" + name (255).
-const maxVaultArnLen = 4 + 10 + 9 + 14 + 1 + 12 + 8 + maxVaultNameLen
+const maxVaultArnLen = 4 + 10 + 9 + 14 + 1 + 12 + 8 + rules.MaxVaultNameLen
 
 // arnSizeEstimateKey is the context key aws-cdk-lib's IAM policy splitting
 // reads for the size of an ARN it cannot measure.

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/customresources"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // CloudFormation has no resource type for Glacier vaults, so the stack
@@ -141,7 +143,7 @@ func configureVault(scope constructs.Construct, p *BackupUserProps, vaultArn *st
 
 // vaultTags are the tags the stack puts on the vault.
 func vaultTags(p *BackupUserProps) map[string]string {
-	tags := map[string]string{ProjectTag: ProjectName, VaultTag: *p.VaultName}
+	tags := map[string]string{rules.ProjectTag: rules.ProjectName, rules.VaultTag: *p.VaultName}
 	maps.Copy(tags, p.VaultTags)
 	return tags
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -52,7 +53,7 @@ func customResources(tpl assertions.Template) map[string]map[string]any {
 	resources := (*tpl.ToJSON())["Resources"].(map[string]any)
 	for id, r := range resources {
 		res := r.(map[string]any)
-		if typ := res["Type"].(string); len(typ) > 8 && typ[:8] == "Custom::" && typ != qnapglacier.AccountCheckType {
+		if typ := res["Type"].(string); len(typ) > 8 && typ[:8] == "Custom::" && typ != rules.AccountCheckType {
 			res["LogicalId"] = id
 			byType[typ] = res
 		}

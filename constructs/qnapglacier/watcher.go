@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // In app mode the NAS creates the vault after the first deploy, so no
@@ -54,7 +56,7 @@ func watcherEnvProblem(p *BackupUserProps) error {
 	if p.VaultName == nil || isToken(p.VaultName) || (p.VaultMode != "" && p.VaultMode != VaultModeApp) {
 		return nil
 	}
-	env := watcherEnv(p, strings.Repeat("t", maxTopicArnLen), strings.Repeat("v", maxVaultArnLen-maxVaultNameLen+len(*p.VaultName)))
+	env := watcherEnv(p, strings.Repeat("t", maxTopicArnLen), strings.Repeat("v", maxVaultArnLen-rules.MaxVaultNameLen+len(*p.VaultName)))
 	size := 0
 	for k, v := range env {
 		size += len(k) + len(v)
@@ -81,10 +83,6 @@ func watcherEnv(p *BackupUserProps, topicArn, vaultArn string) map[string]string
 	}
 	return env
 }
-
-// WatcherSchedule is how often app mode's watcher looks at the vault: the
-// vault is wired at most this long after the NAS creates it.
-const WatcherSchedule = "rate(1 hour)"
 
 // watcherActions are the Glacier calls the watcher makes on its vault: it
 // reads each setting and writes only what differs.
@@ -154,7 +152,7 @@ func watchVault(scope constructs.Construct, p *BackupUserProps, vaultArn *string
 	})
 	awsevents.NewRule(this, jsii.String("Schedule"), &awsevents.RuleProps{
 		Description: jsii.String("Checks Glacier vault " + *p.VaultName + " every hour"),
-		Schedule:    awsevents.Schedule_Expression(jsii.String(WatcherSchedule)),
+		Schedule:    awsevents.Schedule_Expression(jsii.String(rules.WatcherSchedule)),
 		Targets:     &[]awsevents.IRuleTarget{newLambdaTarget(fn, jsii.Number(0))},
 	})
 	alarmOnErrors(this, fn, logs, p, topic)

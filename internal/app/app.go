@@ -16,6 +16,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/config"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // New reads the settings from the app's context and adds one stack per
@@ -51,7 +52,7 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 	env := config.Env(getenv)
 	for _, vault := range cfg.Vaults {
 		user := cfg.BackupUserProps(vault)
-		qnapglacier.NewVaultStack(app, jsii.String(qnapglacier.StackName(vault)), &qnapglacier.VaultStackProps{
+		qnapglacier.NewVaultStack(app, jsii.String(rules.StackName(vault)), &qnapglacier.VaultStackProps{
 			StackProps: awscdk.StackProps{
 				Env:         env,
 				Description: jsii.String("qnap-glacier: backup user and notifications for Glacier vault " + vault),
@@ -61,7 +62,7 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 		})
 	}
 	for _, bucket := range cfg.Buckets {
-		qnapglacier.NewBucketStack(app, jsii.String(qnapglacier.StackName(bucket)), &qnapglacier.BucketStackProps{
+		qnapglacier.NewBucketStack(app, jsii.String(rules.StackName(bucket)), &qnapglacier.BucketStackProps{
 			StackProps: awscdk.StackProps{
 				Env:         env,
 				Description: jsii.String("qnap-glacier: backup bucket, user and restore notifications for " + bucket),
@@ -72,7 +73,7 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 	// One budget for the whole app, in a stack of its own: deploying one
 	// vault's stack, or removing a vault, leaves it alone.
 	if cfg.MonthlyBudgetUsd > 0 {
-		qnapglacier.NewBudgetStack(app, jsii.String(qnapglacier.BudgetStackName), &qnapglacier.BudgetStackProps{
+		qnapglacier.NewBudgetStack(app, jsii.String(rules.BudgetStackName), &qnapglacier.BudgetStackProps{
 			StackProps: awscdk.StackProps{
 				Env:         env,
 				Description: jsii.String("qnap-glacier: monthly cost budget over the services its stacks use"),

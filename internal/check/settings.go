@@ -1,17 +1,16 @@
 package check
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // The context keys the check reads. They are the app's (internal/config);
@@ -28,7 +27,7 @@ const (
 	// "buckets" is set.
 	defaultVault = "QNAP-Glacier-Vault"
 	// projectTag, projectName and vaultTag are the tags every vault gets
-	// (qnapglacier.ProjectTag, ProjectName, VaultTag).
+	// (rules.ProjectTag, ProjectName, VaultTag).
 	projectTag  = "project"
 	projectName = "qnap-glacier"
 	vaultTag    = "qnap-glacier:vault"
@@ -128,7 +127,7 @@ func Targets(ctx map[string]any) ([]Target, error) {
 	var out []Target
 	for _, vault := range vaults {
 		t := global
-		t.Kind, t.Name, t.Stack = "vault", vault, StackName(vault)
+		t.Kind, t.Name, t.Stack = "vault", vault, rules.StackName(vault)
 		for _, key := range slices.Sorted(maps.Keys(perVault)) {
 			if v, ok := perVault[key][vault]; ok {
 				if err := set(&t, key, v); err != nil {
@@ -147,7 +146,7 @@ func Targets(ctx map[string]any) ([]Target, error) {
 		out = append(out, t)
 	}
 	for _, bucket := range buckets {
-		t := Target{Kind: "bucket", Name: bucket, Stack: StackName(bucket),
+		t := Target{Kind: "bucket", Name: bucket, Stack: rules.StackName(bucket),
 			ProtectDays: global.ProtectDays, Emails: global.Emails}
 		for _, key := range slices.Sorted(maps.Keys(bucketOwn[bucket])) {
 			if key != keyProtectDays && key != keyNotifyEmails {
@@ -273,27 +272,3 @@ func tagsByVault(obj map[string]any) bool {
 	}
 	return len(obj) > 0
 }
-
-// StackName is the stack name the app gives a vault or bucket: the same
-// derivation as qnapglacier.StackName (a test compares the two), kept here
-// so that the check compiles without the CDK.
-func StackName(name string) string {
-	const prefix, maxLen, hashLen = "QnapGlacier-", 128, 8
-	hash := func(s string) string {
-		sum := sha256.Sum256([]byte(s))
-		return hex.EncodeToString(sum[:])[:hashLen]
-	}
-	clean := notStackChar.ReplaceAllString(name, "-")
-	if clean == name {
-		if len(prefix+name) <= maxLen {
-			return prefix + name
-		}
-		keep := maxLen - len(prefix) - hashLen - 1
-		return prefix + name[:keep] + "-" + hash(name)
-	}
-	suffix := "-" + hash(name)
-	keep := min(len(clean), maxLen-len(prefix)-len(suffix))
-	return prefix + clean[:keep] + suffix
-}
-
-var notStackChar = regexp.MustCompile(`[^A-Za-z0-9-]`)

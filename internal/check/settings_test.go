@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/check"
 	"github.com/qnap-glacier/qnap-glacier/internal/config"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -45,28 +45,18 @@ func TestTargetsReadSettingsAsTheAppDoes(t *testing.T) {
 				if mode == "" {
 					mode = "app"
 				}
-				tags := map[string]string{qnapglacier.ProjectTag: qnapglacier.ProjectName, qnapglacier.VaultTag: v}
+				tags := map[string]string{rules.ProjectTag: rules.ProjectName, rules.VaultTag: v}
 				maps.Copy(tags, s.Tags)
-				want = append(want, check.Target{Kind: "vault", Name: v, Stack: qnapglacier.StackName(v), Mode: mode,
+				want = append(want, check.Target{Kind: "vault", Name: v, Stack: rules.StackName(v), Mode: mode,
 					Tags: tags, ProtectDays: s.ProtectArchivesDays, Emails: s.NotifyEmails})
 			}
 			for _, b := range cfg.Buckets {
 				s := cfg.BucketSettings[b]
-				want = append(want, check.Target{Kind: "bucket", Name: b, Stack: qnapglacier.StackName(b),
+				want = append(want, check.Target{Kind: "bucket", Name: b, Stack: rules.StackName(b),
 					ProtectDays: s.ProtectArchivesDays, Emails: s.NotifyEmails})
 			}
 			assert.Equal(t, want, got)
 		})
-	}
-}
-
-func TestStackNameIsTheApps(t *testing.T) {
-	long := "a-very-long-vault-name-" + string(make([]byte, 0))
-	for len(long) < 200 {
-		long += "x"
-	}
-	for _, name := range []string{"QNAP-Glacier-Vault", "Photos_2024.archive", "family-photos", long, long + "_x", "a.b", "A_B"} {
-		assert.Equal(t, qnapglacier.StackName(name), check.StackName(name), name)
 	}
 }
 

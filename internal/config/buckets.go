@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // BucketSettings are one backup bucket's settings: the global value of
@@ -45,7 +46,7 @@ var bucketSettings = []bucketSetting{
 			return fmt.Errorf("%s is not a string: give the S3 bucket name as text", show(v))
 		}
 		s.BucketName = name
-		return qnapglacier.ValidateBucketName(name)
+		return rules.ValidateBucketName(name)
 	}},
 	{KeyStorageClass, func(s *BucketSettings, v any) error {
 		class, ok := v.(string)
@@ -53,15 +54,15 @@ var bucketSettings = []bucketSetting{
 			return fmt.Errorf("%s is not a storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE", show(v))
 		}
 		s.StorageClass = qnapglacier.StorageClass(class)
-		return qnapglacier.ValidateStorageClass(class)
+		return rules.ValidateStorageClass(class)
 	}},
 	{KeyArchiveAfterDays, func(s *BucketSettings, v any) error {
-		n, err := number(v, qnapglacier.ValidateArchiveAfterDays)
+		n, err := number(v, rules.ValidateArchiveAfterDays, rules.ArchiveAfterDaysAllowed)
 		s.ArchiveAfterDays = &n
 		return err
 	}},
 	{KeyKeepDeletedDays, func(s *BucketSettings, v any) error {
-		n, err := number(v, qnapglacier.ValidateKeepDeletedDays)
+		n, err := number(v, rules.ValidateKeepDeletedDays, rules.KeepDeletedDaysAllowed)
 		s.KeepDeletedDays = &n
 		return err
 	}},
@@ -142,7 +143,7 @@ func readBuckets(v any, errs *problems) (buckets []string, own map[string]map[st
 	seen := map[string]bool{}
 	var ok []string
 	for _, bucket := range buckets {
-		if err := qnapglacier.ValidateBucketName(bucket); err != nil {
+		if err := rules.ValidateBucketName(bucket); err != nil {
 			errs.add(where, err)
 			continue
 		}
@@ -212,7 +213,7 @@ func readBucketSettings(ctx map[string]any, defaults VaultSettings, buckets []st
 			keepGiven = keepGiven || k == KeyKeepDeletedDays
 		}
 		if keepGiven && protectGiven && s.KeepDeletedDays != nil && *s.KeepDeletedDays < s.ProtectArchivesDays &&
-			qnapglacier.ValidateKeepDeletedDays(*s.KeepDeletedDays) == nil && qnapglacier.ValidateProtectArchivesDays(s.ProtectArchivesDays) == nil {
+			rules.ValidateKeepDeletedDays(*s.KeepDeletedDays) == nil && rules.ValidateProtectArchivesDays(s.ProtectArchivesDays) == nil {
 			errs.add(inBucketObject(bucket), fmt.Errorf("%q %v is shorter than %q %v: a deleted version stays locked for %q, so keep deleted versions at least that long",
 				KeyKeepDeletedDays, *s.KeepDeletedDays, KeyProtectDays, s.ProtectArchivesDays, KeyProtectDays))
 		}
@@ -249,16 +250,16 @@ func bucketCollisions(c *Config) error {
 	stacks := map[string]string{} // stack name -> what
 	users := map[string]string{}  // lower-case user name -> what
 	for _, vault := range c.Vaults {
-		stacks[qnapglacier.StackName(vault)] = fmt.Sprintf("vault %q", vault)
+		stacks[rules.StackName(vault)] = fmt.Sprintf("vault %q", vault)
 		users[strings.ToLower(c.UserName(vault))] = fmt.Sprintf("vault %q", vault)
 	}
 	names := map[string]string{} // bucket name -> bucket
 	for _, bucket := range c.Buckets {
 		this := fmt.Sprintf("bucket %q", bucket)
-		if other, taken := stacks[qnapglacier.StackName(bucket)]; taken {
-			errs = append(errs, fmt.Errorf("%s and %s both get stack %q: rename one", other, this, qnapglacier.StackName(bucket)))
+		if other, taken := stacks[rules.StackName(bucket)]; taken {
+			errs = append(errs, fmt.Errorf("%s and %s both get stack %q: rename one", other, this, rules.StackName(bucket)))
 		} else {
-			stacks[qnapglacier.StackName(bucket)] = this
+			stacks[rules.StackName(bucket)] = this
 		}
 		user := c.BucketUserName(bucket)
 		if other, taken := users[strings.ToLower(user)]; taken {
@@ -282,7 +283,7 @@ func (c *Config) BucketUserName(bucket string) string {
 	if u := c.BucketSettings[bucket].UserName; u != "" {
 		return u
 	}
-	return qnapglacier.DefaultUserName(bucket)
+	return rules.DefaultUserName(bucket)
 }
 
 // BackupBucketProps are the construct props for one of c's buckets.

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // readBudget reads "monthlyBudgetUsd", a setting of the whole app: one
@@ -15,7 +15,7 @@ func readBudget(v any, c *Config, errs *problems) {
 		return
 	}
 	where := inSetting(KeyMonthlyBudget)
-	usd, err := number(v, qnapglacier.ValidateMonthlyBudgetUsd)
+	usd, err := number(v, rules.ValidateMonthlyBudgetUsd, rules.MonthlyBudgetUsdAllowed)
 	if err != nil {
 		errs.add(where, err)
 		return
@@ -33,13 +33,13 @@ func readBudget(v any, c *Config, errs *problems) {
 		errs.add(where, fmt.Errorf("%v given, but no vault or bucket has %q: the budget e-mails its warnings to those addresses, so set %q too", usd, KeyNotifyEmails, KeyNotifyEmails))
 		return
 	}
-	if err := qnapglacier.ValidateBudgetEmails(emails); err != nil {
+	if err := rules.ValidateBudgetEmails(emails); err != nil {
 		errs.add(where, fmt.Errorf("the budget e-mails every vault's and bucket's %q: %w", KeyNotifyEmails, err))
 		return
 	}
 	for _, name := range append(slices.Clone(c.Vaults), c.Buckets...) {
-		if strings.EqualFold(qnapglacier.StackName(name), qnapglacier.BudgetStackName) {
-			errs.add(where, fmt.Errorf("%q would get stack %q, the budget's stack: rename it, or drop %q", name, qnapglacier.StackName(name), KeyMonthlyBudget))
+		if strings.EqualFold(rules.StackName(name), rules.BudgetStackName) {
+			errs.add(where, fmt.Errorf("%q would get stack %q, the budget's stack: rename it, or drop %q", name, rules.StackName(name), KeyMonthlyBudget))
 		}
 	}
 	c.MonthlyBudgetUsd, c.BudgetEmails = usd, emails

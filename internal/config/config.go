@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // DefaultVault is the vault the app builds a stack for when "vaults" is not
@@ -169,7 +170,7 @@ func FromContext(ctx map[string]any) (*Config, error) {
 	buckets, bucketOwn := readBuckets(ctx[KeyBuckets], &errs)
 
 	// Global values first, per-vault ones kept for each vault below.
-	defaults := VaultSettings{KeySerial: qnapglacier.DefaultKeySerial}
+	defaults := VaultSettings{KeySerial: rules.DefaultKeySerial}
 	perSetting := map[string]map[string]any{} // setting -> vault -> value
 	for _, st := range settings {
 		v := ctx[st.key]
@@ -280,7 +281,7 @@ func readVaults(v any, errs *problems) (vaults []string, own map[string]map[stri
 	}
 	seen := map[string]string{} // lower case -> first spelling
 	for _, vault := range vaults {
-		if err := qnapglacier.ValidateVaultName(vault); err != nil {
+		if err := rules.ValidateVaultName(vault); err != nil {
 			errs.add(where, err)
 			continue
 		}
@@ -325,7 +326,7 @@ func (c *Config) UserName(vault string) string {
 	if u := c.Settings[vault].UserName; u != "" {
 		return u
 	}
-	return qnapglacier.DefaultUserName(vault)
+	return rules.DefaultUserName(vault)
 }
 
 // BackupUserProps are the construct props for one of c's vaults.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // Values come as cdk.json holds them (JSON strings, numbers, arrays,
@@ -75,8 +76,9 @@ func object(v any) (obj map[string]any, ok bool, err error) {
 }
 
 // number reads a numeric setting, a JSON number (cdk.json) or a decimal
-// string (command line), and checks it with validate.
-func number(v any, validate func(float64) error) (float64, error) {
+// string (command line), and checks it with validate. allowed says what
+// validate allows, for a value that is not a number at all.
+func number(v any, validate func(float64) error, allowed string) (float64, error) {
 	var n float64
 	switch t := v.(type) {
 	case float64:
@@ -84,11 +86,10 @@ func number(v any, validate func(float64) error) (float64, error) {
 	case string:
 		var err error
 		if n, err = strconv.ParseFloat(strings.TrimSpace(t), 64); err != nil {
-			// validate(-1) states what is allowed.
-			return 0, fmt.Errorf("%q is not a number: %s", t, allowedPart(validate(-1)))
+			return 0, fmt.Errorf("%q is not a number: %s", t, allowed)
 		}
 	default:
-		return 0, fmt.Errorf("%s is not a number: %s", show(v), allowedPart(validate(-1)))
+		return 0, fmt.Errorf("%s is not a number: %s", show(v), allowed)
 	}
 	return n, validate(n)
 }
@@ -96,17 +97,17 @@ func number(v any, validate func(float64) error) (float64, error) {
 func parseVaultMode(v any) (qnapglacier.VaultMode, error) {
 	m, ok := v.(string)
 	if !ok {
-		return "", fmt.Errorf("%s is not a vault mode: must be one of app, existing, stack", show(v))
+		return "", fmt.Errorf("%s is not a vault mode: %s", show(v), rules.VaultModeAllowed)
 	}
-	return qnapglacier.VaultMode(m), qnapglacier.ValidateVaultMode(m)
+	return qnapglacier.VaultMode(m), rules.ValidateVaultMode(m)
 }
 
 func parseProtectDays(v any) (float64, error) {
-	return number(v, qnapglacier.ValidateProtectArchivesDays)
+	return number(v, rules.ValidateProtectArchivesDays, rules.ProtectArchivesDaysAllowed)
 }
 
 func parseKeySerial(v any) (float64, error) {
-	return number(v, qnapglacier.ValidateKeySerial)
+	return number(v, rules.ValidateKeySerial, rules.KeySerialAllowed)
 }
 
 func parseUserName(v any) (string, error) {
@@ -114,7 +115,7 @@ func parseUserName(v any) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("%s is not a string: give the IAM user name as text", show(v))
 	}
-	return s, qnapglacier.ValidateUserName(s)
+	return s, rules.ValidateUserName(s)
 }
 
 func parseNotifyEmails(v any) ([]string, error) {
@@ -122,7 +123,7 @@ func parseNotifyEmails(v any) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return emails, qnapglacier.ValidateNotifyEmails(emails)
+	return emails, rules.ValidateNotifyEmails(emails)
 }
 
 const tagsWant = `a JSON object of tags, {"key":"value"}`
@@ -145,7 +146,7 @@ func parseVaultTags(v any) (map[string]string, error) {
 		}
 		tags[k] = s
 	}
-	return tags, qnapglacier.ValidateVaultTags(tags)
+	return tags, rules.ValidateVaultTags(tags, nil)
 }
 
 // show renders a context value as JSON, as the owner wrote it in cdk.json.
@@ -155,15 +156,6 @@ func show(v any) string {
 		return fmt.Sprint(v)
 	}
 	return abbreviate(string(b))
-}
-
-// allowedPart is the "must be ..." part of a validation error.
-func allowedPart(err error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, "must "); i >= 0 {
-		return msg[i:]
-	}
-	return msg
 }
 
 func abbreviate(s string) string {

@@ -5,9 +5,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
 	"github.com/qnap-glacier/qnap-glacier/internal/contract"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -23,7 +23,7 @@ const noLongerSupported = "This API is no longer supported for new accounts. Ple
 func newAccountCheck(t *testing.T, st *contract.Stack) (*deployment, contract.CustomResource) {
 	var check *contract.CustomResource
 	for _, cr := range st.CustomResources() {
-		if cr.Type == qnapglacier.AccountCheckType {
+		if cr.Type == rules.AccountCheckType {
 			require.Nil(t, check, "one account check per stack")
 			check = &cr
 		}

@@ -12,10 +12,10 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/app"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
 	"github.com/qnap-glacier/qnap-glacier/internal/contract"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -71,7 +71,7 @@ func assembly(t *testing.T, s settings) string {
 }
 
 func stack(t *testing.T, s settings, vault string) *contract.Stack {
-	st, err := contract.LoadStack(assembly(t, s), qnapglacier.StackName(vault))
+	st, err := contract.LoadStack(assembly(t, s), rules.StackName(vault))
 	require.NoError(t, err)
 	return st
 }
@@ -95,7 +95,7 @@ type deployment struct {
 func vaultCalls(st *contract.Stack) []contract.CustomResource {
 	var out []contract.CustomResource
 	for _, cr := range st.CustomResources() {
-		if cr.Type != qnapglacier.AccountCheckType {
+		if cr.Type != rules.AccountCheckType {
 			out = append(out, cr)
 		}
 	}
@@ -166,7 +166,7 @@ func (d *deployment) properties(st *contract.Stack, cr contract.CustomResource, 
 
 func vaultOf(st *contract.Stack) string {
 	for _, v := range []string{appVault, plainVault, existingVault, stackVault} {
-		if qnapglacier.StackName(v) == st.Name {
+		if rules.StackName(v) == st.Name {
 			return v
 		}
 	}

@@ -19,10 +19,11 @@ var notificationEvents = []string{"ArchiveRetrievalCompleted", "InventoryRetriev
 // glacierPrincipal is the service that publishes vault notifications.
 const glacierPrincipal = "glacier.amazonaws.com"
 
-// TopicPolicyWarning is the ID of the warning a [BackupUser] adds when it
-// cannot let Glacier publish to the caller's topic (an imported one). After
+// TopicPolicyWarning is the ID of the warning a [BackupUser] or a
+// [BackupBucket] adds when it cannot let Glacier (or S3) publish to the
+// caller's topic (an imported one, whose policy it cannot change). After
 // checking the topic's policy, acknowledge it with
-// awscdk.Annotations_Of(backupUser).AcknowledgeWarning.
+// awscdk.Annotations_Of(construct).AcknowledgeWarning.
 const TopicPolicyWarning = "qnapglacier:topicPolicy"
 
 // glacierPublishStatement lets Glacier publish to topicArn, only on behalf
@@ -70,15 +71,20 @@ func letGlacierPublish(b constructs.Construct, topic awssns.ITopic, account *str
 	if added.StatementAdded != nil && *added.StatementAdded {
 		return
 	}
-	name := *topic.Node().Path()
-	if arn := topic.TopicArn(); !isToken(arn) {
-		name = *arn
-	}
 	awscdk.Annotations_Of(b).AddWarningV2(jsii.String(TopicPolicyWarning), jsii.String(fmt.Sprintf(
 		"the topic %s is imported, so its policy cannot be changed here: make sure it allows %s "+
 			"the action sns:Publish on the condition StringEquals AWS:SourceOwner = the vault's account "+
 			"(a topic in the vault's account with SNS's default policy does), or the vault's notifications will fail",
-		name, glacierPrincipal)), nil)
+		topicName(topic), glacierPrincipal)), nil)
+}
+
+// topicName names a topic in a warning: its ARN when known at synth, else
+// its construct path.
+func topicName(topic awssns.ITopic) string {
+	if arn := topic.TopicArn(); !isToken(arn) {
+		return *arn
+	}
+	return *topic.Node().Path()
 }
 
 // allowsGlacier reports whether the policy this app gives topic already has

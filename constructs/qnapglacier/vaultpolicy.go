@@ -5,42 +5,13 @@ import (
 	"strconv"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
-// globalActions are the Glacier actions the backup app needs on "*": they
-// act on the account, not on a vault, so IAM cannot scope them further.
-// They match the reference policy (testdata/qnap-policy.json is a copy).
-var globalActions = []string{
-	"glacier:ListVaults",
-	"glacier:GetDataRetrievalPolicy",
-}
-
-// vaultActions are the Glacier actions the backup app needs on its one
-// vault, in the reference policy's order. CreateVault is here because the
-// QNAP app refuses an existing vault and creates its own; the tag actions
-// because newer QNAP versions tag the vault they create.
-var vaultActions = []string{
-	"glacier:UploadMultipartPart",
-	"glacier:UploadArchive",
-	"glacier:ListTagsForVault",
-	"glacier:ListParts",
-	"glacier:ListMultipartUploads",
-	"glacier:ListJobs",
-	"glacier:InitiateMultipartUpload",
-	"glacier:InitiateJob",
-	"glacier:GetVaultNotifications",
-	"glacier:GetVaultLock",
-	"glacier:GetVaultAccessPolicy",
-	"glacier:GetJobOutput",
-	"glacier:DescribeVault",
-	"glacier:DescribeJob",
-	"glacier:DeleteArchive",
-	"glacier:CreateVault",
-	"glacier:CompleteMultipartUpload",
-	"glacier:AbortMultipartUpload",
-	"glacier:RemoveTagsFromVault",
-	"glacier:AddTagsToVault",
-}
+// The Glacier actions of a vault's backup user are tables in
+// internal/rules (rules.VaultGlobalActions, rules.VaultActions): the
+// reference policy's lists.
 
 // deleteArchive is the one vault action that ProtectArchivesDays limits.
 const deleteArchive = "glacier:DeleteArchive"
@@ -54,12 +25,9 @@ const archiveAgeKey = "glacier:ArchiveAgeInDays"
 // allows it only for archives at least that many days old. It is built as
 // one JSON document, one call to the CDK, not a call per statement.
 func userPolicyDocument(vaultArn *string, protectDays float64) awsiam.PolicyDocument {
-	actions := vaultActions
-	if protectDays > 0 {
-		actions = slices.DeleteFunc(slices.Clone(vaultActions), func(a string) bool { return a == deleteArchive })
-	}
+	actions, _ := vaultUserActions(protectDays)
 	statements := []any{
-		map[string]any{"Sid": "AllowGlacierGlobal", "Effect": "Allow", "Action": globalActions, "Resource": "*"},
+		map[string]any{"Sid": "AllowGlacierGlobal", "Effect": "Allow", "Action": rules.VaultGlobalActions, "Resource": "*"},
 		map[string]any{"Sid": "AllowGlacierVault", "Effect": "Allow", "Action": actions, "Resource": vaultArn},
 	}
 	if protectDays > 0 {
@@ -69,6 +37,17 @@ func userPolicyDocument(vaultArn *string, protectDays float64) awsiam.PolicyDocu
 		})
 	}
 	return awsiam.PolicyDocument_FromJson(map[string]any{"Version": "2012-10-17", "Statement": statements})
+}
+
+// vaultUserActions are the vault actions the user gets without a
+// condition, and whether DeleteArchive is granted apart, only for archives
+// at least protectDays old: one list for the user's policy and for
+// [BackupUser.GrantBackup].
+func vaultUserActions(protectDays float64) (actions []string, deleteOnlyOld bool) {
+	if protectDays > 0 {
+		return slices.DeleteFunc(slices.Clone(rules.VaultActions), func(a string) bool { return a == deleteArchive }), true
+	}
+	return rules.VaultActions, false
 }
 
 // days renders a day count as IAM condition values are written.

@@ -2,11 +2,15 @@ package qnapglacier
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // BackupUser is an IAM user that can back up to exactly one Glacier vault,
@@ -37,6 +41,21 @@ type BackupUser interface {
 	// the NAS has created it. It is never nil, so depending on it is safe in
 	// every mode: x.Node().AddDependency(b.VaultConfig()).
 	VaultConfig() constructs.Construct
+	// Watcher is app mode's watcher function, which configures the vault
+	// once the NAS has created it: alarm on it, or read its logs. It is nil
+	// in the existing and stack modes, which have no watcher.
+	Watcher() awslambda.IFunction
+	// WatcherAlarm is the alarm on the watcher's errors, which tells
+	// Topic: nil where Watcher is nil.
+	WatcherAlarm() awscloudwatch.IAlarm
+	// GrantBackup gives grantee the vault actions the user has (the
+	// reference policy's list), on this vault only; with
+	// ProtectArchivesDays above 0, glacier:DeleteArchive only for archives
+	// at least that many days old, as for the user. The two account-wide
+	// actions the backup app also needs (glacier:ListVaults and
+	// glacier:GetDataRetrievalPolicy, which IAM cannot scope to a vault)
+	// are not part of it: a grant on one vault never widens to "*".
+	GrantBackup(grantee awsiam.IGrantable) awsiam.Grant
 }
 
 type backupUser struct {
@@ -50,6 +69,7 @@ type backupUser struct {
 	vaultArn    *string
 	vaultMode   VaultMode
 	vaultConfig constructs.Construct
+	protectDays float64
 }
 
 // NewBackupUser creates the IAM user, its vault-scoped policy, its access
@@ -67,12 +87,12 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		panic(propsError(scope, id, err))
 	}
 	p := props.withDefaults()
-	if err := claimNames(scope, *scope.Node().Path()+"/"+*id, *p.UserName, PolicyName(*p.VaultName), "VaultName"); err != nil {
+	if err := claimNames(scope, *scope.Node().Path()+"/"+*id, *p.UserName, rules.VaultPolicyName(*p.VaultName), "VaultName"); err != nil {
 		panic(err)
 	}
 	// The struct itself is registered with jsii, so a BackupUser can be
 	// handed to any CDK API that takes a construct (Tags_Of, as a scope...).
-	b := &backupUser{vaultName: p.VaultName, vaultMode: p.VaultMode}
+	b := &backupUser{vaultName: p.VaultName, vaultMode: p.VaultMode, protectDays: *p.ProtectArchivesDays}
 	constructs.NewConstruct_Override(b, scope, id)
 	this := b.Construct
 	stack := awscdk.Stack_Of(this)
@@ -88,7 +108,7 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		userName:          p.UserName,
 		userPath:          p.UserPath,
 		keySerial:         p.KeySerial,
-		policyName:        PolicyName(*p.VaultName),
+		policyName:        rules.VaultPolicyName(*p.VaultName),
 		policyDescription: "Policy for QNAP Glacier User",
 		document:          userPolicyDocument(b.vaultArn, *p.ProtectArchivesDays),
 		policyNag: []nagSuppression{{
@@ -105,7 +125,7 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 	var topicArn *string
 	if b.topic = p.Topic; b.topic == nil {
 		var topic awssns.Topic
-		topic, topicArn = newTopic(this, topicDisplayName(*p.VaultName))
+		topic, topicArn = newTopic(this, rules.TopicDisplayName(*p.VaultName))
 		topic.AddToResourcePolicy(glacierPublishStatement(topicArn, stack.Account()))
 		b.topic = topic
 	} else {
@@ -129,3 +149,48 @@ func (b *backupUser) VaultName() *string                { return b.vaultName }
 func (b *backupUser) VaultArn() *string                 { return b.vaultArn }
 func (b *backupUser) VaultMode() VaultMode              { return b.vaultMode }
 func (b *backupUser) VaultConfig() constructs.Construct { return b.vaultConfig }
+
+// Watcher and WatcherAlarm find app mode's watcher in the construct tree
+// (IDs "Watcher", and under it "Function" and "ErrorAlarm", watcher.go),
+// so building a BackupUser costs no extra call to the CDK for a caller who
+// never asks.
+func (b *backupUser) Watcher() awslambda.IFunction {
+	fn, _ := b.watcherChild("Function").(awslambda.IFunction)
+	return fn
+}
+
+func (b *backupUser) WatcherAlarm() awscloudwatch.IAlarm {
+	alarm, _ := b.watcherChild("ErrorAlarm").(awscloudwatch.IAlarm)
+	return alarm
+}
+
+func (b *backupUser) watcherChild(id string) constructs.IConstruct {
+	if b.vaultMode.configuresVault() {
+		return nil
+	}
+	w := b.vaultConfig.Node().TryFindChild(jsii.String("Watcher"))
+	if w == nil {
+		return nil
+	}
+	return w.Node().TryFindChild(jsii.String(id))
+}
+
+func (b *backupUser) GrantBackup(grantee awsiam.IGrantable) awsiam.Grant {
+	actions, deleteOnlyOld := vaultUserActions(b.protectDays)
+	grant := awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+		Grantee:      grantee,
+		Actions:      jsii.Strings(actions...),
+		ResourceArns: jsii.Strings(*b.vaultArn),
+	})
+	if deleteOnlyOld {
+		grant = grant.Combine(awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+			Grantee:      grantee,
+			Actions:      jsii.Strings(deleteArchive),
+			ResourceArns: jsii.Strings(*b.vaultArn),
+			Conditions: &map[string]*map[string]any{
+				"NumericGreaterThanEquals": {archiveAgeKey: days(b.protectDays)},
+			},
+		}))
+	}
+	return grant
+}

@@ -1,26 +1,20 @@
 package qnapglacier
 
 import (
+	"errors"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
-
-// ProjectTag is the tag key set to [ProjectName] on every resource the
-// stack creates (and on the vault when the stack configures it), for cost
-// reports.
-const ProjectTag = "project"
-
-// ProjectName is the value of [ProjectTag].
-const ProjectName = "qnap-glacier"
-
-// VaultTag is the tag key set to the vault name on every resource.
-const VaultTag = "qnap-glacier:vault"
 
 // VaultStackProps configures a [VaultStack].
 type VaultStackProps struct {
 	awscdk.StackProps
-	// BackupUser configures the stack's one [BackupUser].
+	// BackupUser configures the stack's one [BackupUser], with at least
+	// its VaultName. Required.
 	BackupUser BackupUserProps
 
 	// NextStep, when set, is output as NextStep: what the owner must do
@@ -61,19 +55,19 @@ type vaultStack struct {
 //   - VaultMode: app, existing or stack;
 //   - NextStep: props.NextStep, only when set.
 //
-// It tags every resource in the stack with [ProjectTag] = [ProjectName]
-// and [VaultTag] = the vault name (and the BackupUser puts the same tags on
+// It tags every resource in the stack with project = qnap-glacier and
+// qnap-glacier:vault = the vault name (and the BackupUser puts the same tags on
 // the vault: at deploy time in the existing and stack modes, through its
 // watcher in app mode).
 //
 // It panics on bad props, with every problem, one per line, each line
-// starting with the stack's path; props.BackupUser.Validate() returns the
+// starting with the stack's path; props.Validate() returns the
 // same problems as an error.
 func NewVaultStack(scope constructs.Construct, id *string, props *VaultStackProps) VaultStack {
 	if props == nil {
 		props = &VaultStackProps{}
 	}
-	if err := props.BackupUser.Validate(); err != nil {
+	if err := props.Validate(); err != nil {
 		panic(propsError(scope, id, err))
 	}
 	s := &vaultStack{}
@@ -85,8 +79,8 @@ func NewVaultStack(scope constructs.Construct, id *string, props *VaultStackProp
 	b := NewBackupUser(stack, jsii.String("BackupUser"), &props.BackupUser)
 	s.backupUser = b
 	tags := awscdk.Tags_Of(stack)
-	tags.Add(jsii.String(ProjectTag), jsii.String(ProjectName), nil)
-	tags.Add(jsii.String(VaultTag), jsii.String(vault), nil)
+	tags.Add(jsii.String(rules.ProjectTag), jsii.String(rules.ProjectName), nil)
+	tags.Add(jsii.String(rules.VaultTag), jsii.String(vault), nil)
 
 	output(stack, "VaultName", b.VaultName(), "The Glacier vault this user may use.")
 	output(stack, "VaultArn", b.VaultArn(), "The ARN of that vault.")
@@ -107,6 +101,16 @@ func NewVaultStack(scope constructs.Construct, id *string, props *VaultStackProp
 }
 
 func (s *vaultStack) BackupUser() BackupUser { return s.backupUser }
+
+// Validate reports every problem with props, one per line, each naming
+// its field path ("BackupUser.VaultName: ..."), the bad value and what is
+// allowed. [NewVaultStack] panics with the same problems.
+func (p *VaultStackProps) Validate() error {
+	if p == nil {
+		return errors.New("props: required, with at least BackupUser.VaultName")
+	}
+	return errors.Join(inField("BackupUser", ".", p.BackupUser.Validate())...)
+}
 
 func output(scope constructs.Construct, id string, value *string, description string) {
 	awscdk.NewCfnOutput(scope, jsii.String(id), &awscdk.CfnOutputProps{

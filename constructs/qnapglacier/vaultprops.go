@@ -4,27 +4,19 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"math"
-	"net/mail"
-	"regexp"
-	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
 // defaultUserPath is the IAM path of the user and its policy, as in the
 // reference Terraform module.
 const defaultUserPath = "/automation/"
-
-// DefaultKeySerial is the access key serial used when none is given. It is
-// exported for apps that keep their own settings and start from the same
-// default (the qnap-glacier app does).
-const DefaultKeySerial = 1
 
 // BackupUserProps configures a [BackupUser].
 type BackupUserProps struct {
@@ -142,34 +134,19 @@ func VaultModes() []VaultMode {
 // configuresVault reports whether the stack configures the vault.
 func (m VaultMode) configuresVault() bool { return m == VaultModeExisting || m == VaultModeStack }
 
-// Limits on the vault settings.
-const (
-	// maxProtectArchivesDays is the largest ProtectArchivesDays (100 years).
-	maxProtectArchivesDays = 36500
-	// maxVaultTags leaves room for the two tags the stack adds within
-	// Glacier's 50 tags per vault.
-	maxVaultTags = 48
-)
-
-var (
-	vaultNameRe = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
-	userNameRe  = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]+$`)
-	userPathRe  = regexp.MustCompile(`^/([\x21-\x7E]*/)?$`)
-)
-
 // withDefaults returns a copy of props with every unset field filled in.
 // The caller's props are never written to.
 func (p *BackupUserProps) withDefaults() BackupUserProps {
 	c := *p
 	c.NotifyEmails = append([]string(nil), p.NotifyEmails...)
 	if c.UserName == nil {
-		c.UserName = jsii.String(DefaultUserName(*c.VaultName))
+		c.UserName = jsii.String(rules.DefaultUserName(*c.VaultName))
 	}
 	if c.UserPath == nil {
 		c.UserPath = jsii.String(defaultUserPath)
 	}
 	if c.KeySerial == nil {
-		c.KeySerial = jsii.Number(DefaultKeySerial)
+		c.KeySerial = jsii.Number(rules.DefaultKeySerial)
 	}
 	if c.VaultMode == "" {
 		c.VaultMode = VaultModeApp
@@ -193,175 +170,31 @@ func (p *BackupUserProps) Validate() error {
 	var errs []error
 	if p.VaultName == nil {
 		errs = append(errs, errors.New("VaultName: required"))
-	} else if err := ValidateVaultName(*p.VaultName); err != nil && !isToken(p.VaultName) {
+	} else if err := rules.ValidateVaultName(*p.VaultName); err != nil && !isToken(p.VaultName) {
 		errs = append(errs, fmt.Errorf("VaultName: %w", err))
 	}
 	errs = append(errs, credentialProblems(p.UserName, p.UserPath, p.KeySerial, p.NotifyEmails)...)
 	if p.VaultMode != "" {
-		if err := ValidateVaultMode(string(p.VaultMode)); err != nil {
+		if err := rules.ValidateVaultMode(string(p.VaultMode)); err != nil {
 			errs = append(errs, fmt.Errorf("VaultMode: %w", err))
 		}
 	}
 	if p.ProtectArchivesDays != nil && !isTokenNumber(p.ProtectArchivesDays) {
-		if err := ValidateProtectArchivesDays(*p.ProtectArchivesDays); err != nil {
+		if err := rules.ValidateProtectArchivesDays(*p.ProtectArchivesDays); err != nil {
 			errs = append(errs, fmt.Errorf("ProtectArchivesDays: %w", err))
 		}
 	}
-	if err := ValidateVaultTags(p.VaultTags); err != nil {
-		errs = append(errs, fmt.Errorf("VaultTags: %w", err))
+	if err := rules.ValidateVaultTags(p.VaultTags, isTokenText); err != nil {
+		errs = append(errs, inField("VaultTags", ": ", err)...)
 	} else if err := watcherEnvProblem(p); err != nil {
 		errs = append(errs, fmt.Errorf("VaultTags: %w", err))
 	}
 	return errors.Join(errs...)
 }
 
-// ValidateVaultMode checks a vault mode: app, existing or stack.
-func ValidateVaultMode(mode string) error {
-	if slices.Contains(VaultModes(), VaultMode(mode)) {
-		return nil
-	}
-	return fmt.Errorf("%q is not a vault mode: must be one of app, existing, stack", mode)
-}
-
-// ValidateProtectArchivesDays checks a protection period: a whole number of
-// days from 0 (off) to 36500.
-func ValidateProtectArchivesDays(days float64) error {
-	if days < 0 || days > maxProtectArchivesDays || days != math.Trunc(days) {
-		return fmt.Errorf("%v: must be a whole number of days from 0 (off) to %d", days, maxProtectArchivesDays)
-	}
-	return nil
-}
-
-var tagCharsRe = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
-
-// ValidateVaultTags checks tags against AWS's tag rules: keys of 1 to 128
-// characters not starting with "aws:", values of up to 256 characters, both
-// from letters, digits, spaces and _ . : / = + - @; at most 48 tags. A key
-// or value that is a CDK token is not checked.
-func ValidateVaultTags(tags map[string]string) error {
-	const allowed = "letters, digits, spaces and _ . : / = + - @"
-	var errs []error
-	if len(tags) > maxVaultTags {
-		errs = append(errs, fmt.Errorf("%d tags: at most %d (Glacier allows 50 per vault and the stack adds 2)", len(tags), maxVaultTags))
-	}
-	for _, k := range slices.Sorted(maps.Keys(tags)) {
-		v := tags[k]
-		switch {
-		case isToken(&k):
-			// Known only at deploy time: AWS checks it then.
-		case k == "" || utf8.RuneCountInString(k) > 128:
-			errs = append(errs, fmt.Errorf("key %q: must be 1 to 128 characters", abbreviate(k)))
-		case strings.HasPrefix(strings.ToLower(k), "aws:"):
-			errs = append(errs, fmt.Errorf("key %q: must not start with \"aws:\", which AWS reserves", k))
-		case !tagCharsRe.MatchString(k):
-			errs = append(errs, fmt.Errorf("key %q has %s: must be %s", k, firstBadChar(k, tagCharsRe), allowed))
-		case k == ProjectTag || k == VaultTag:
-			errs = append(errs, fmt.Errorf("key %q: the stack sets this tag itself", k))
-		}
-		switch {
-		case isToken(&v):
-		case utf8.RuneCountInString(v) > 256:
-			errs = append(errs, fmt.Errorf("value of %q: %d characters, must be at most 256", k, utf8.RuneCountInString(v)))
-		case !tagCharsRe.MatchString(v):
-			errs = append(errs, fmt.Errorf("value of %q has %s: must be %s", k, firstBadChar(v, tagCharsRe), allowed))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// ValidateVaultName checks a Glacier vault name: 1 to 255 characters from
-// a-z, A-Z, 0-9, "_", "-" and ".".
-func ValidateVaultName(name string) error {
-	const allowed = "must be 1 to 255 characters from a-z A-Z 0-9 _ - ."
-	switch {
-	case name == "":
-		return fmt.Errorf("empty: %s", allowed)
-	case len(name) > maxVaultNameLen:
-		return fmt.Errorf("%q is %d characters: %s", abbreviate(name), len(name), allowed)
-	case !vaultNameRe.MatchString(name):
-		return fmt.Errorf("%q has %s: %s", name, firstBadChar(name, vaultNameRe), allowed)
-	}
-	return nil
-}
-
-// ValidateUserName checks an IAM user name: 1 to 64 characters from
-// letters, digits and "+=,.@_-".
-func ValidateUserName(name string) error {
-	const allowed = "must be 1 to 64 characters from a-z A-Z 0-9 + = , . @ _ -"
-	switch {
-	case name == "":
-		return fmt.Errorf("empty: %s", allowed)
-	case len(name) > maxUserNameLen:
-		return fmt.Errorf("%q is %d characters: %s", abbreviate(name), len(name), allowed)
-	case !userNameRe.MatchString(name):
-		return fmt.Errorf("%q has %s: %s", name, firstBadChar(name, userNameRe), allowed)
-	}
-	return nil
-}
-
-// ValidateKeySerial checks an access key serial: a whole number from 0 to
-// 2147483647.
-func ValidateKeySerial(serial float64) error {
-	if serial < 0 || serial > math.MaxInt32 || serial != math.Trunc(serial) {
-		return fmt.Errorf("%v: must be a whole number from 0 to %d", serial, math.MaxInt32)
-	}
-	return nil
-}
-
-// validateEmail checks that s is a bare e-mail address such as
-// "owner@example.com", with no display name or angle brackets.
-func validateEmail(s string) error {
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndex(s, "@"):], ".") {
-		return fmt.Errorf("%q is not an e-mail address: must look like name@example.com", s)
-	}
-	return nil
-}
-
-// ValidateNotifyEmails checks a list of e-mail addresses: each a bare
-// address such as "owner@example.com" (no display name or angle
-// brackets), none listed twice (in any letter case).
-// Each problem is one of the joined errors. An address that is a CDK token
-// is not checked.
-func ValidateNotifyEmails(emails []string) error {
-	return errors.Join(notifyEmailProblems(emails)...)
-}
-
-func notifyEmailProblems(emails []string) []error {
-	var errs []error
-	seen := map[string]bool{}
-	for _, e := range emails {
-		if isToken(&e) {
-			continue
-		}
-		if err := validateEmail(e); err != nil {
-			errs = append(errs, err)
-		} else if k := strings.ToLower(e); seen[k] {
-			errs = append(errs, fmt.Errorf("%q is listed twice: list each address once", e))
-		} else {
-			seen[k] = true
-		}
-	}
-	return errs
-}
-
-// firstBadChar describes the first character of s that re does not allow.
-func firstBadChar(s string, re *regexp.Regexp) string {
-	for i, r := range s {
-		if !re.MatchString(string(r)) {
-			return fmt.Sprintf("%q at position %d", r, i+1)
-		}
-	}
-	return "a character that is not allowed"
-}
-
-// abbreviate shortens a long value for an error message.
-func abbreviate(s string) string {
-	if len(s) <= 40 {
-		return s
-	}
-	return s[:20] + "..." + s[len(s)-10:]
-}
+// isTokenText reports whether s is a CDK token: the rules package's
+// checks skip those.
+func isTokenText(s string) bool { return isToken(&s) }
 
 func isToken(s *string) bool {
 	return s != nil && strings.Contains(*s, "${Token[") && *awscdk.Token_IsUnresolved(s)

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -325,9 +326,9 @@ func TestLongVaultNameGetsShortenedUserAndPolicyNames(t *testing.T) {
 	})
 	_, user := cdktest.Only(t, tpl, "AWS::IAM::User")
 	_, policy := cdktest.Only(t, tpl, "AWS::IAM::ManagedPolicy")
-	assert.Equal(t, qnapglacier.DefaultUserName(vault), cdktest.Props(user)["UserName"])
-	assert.Equal(t, qnapglacier.PolicyName(vault), cdktest.Props(policy)["ManagedPolicyName"])
-	assert.LessOrEqual(t, len(qnapglacier.DefaultUserName(vault)), 64)
+	assert.Equal(t, rules.DefaultUserName(vault), cdktest.Props(user)["UserName"])
+	assert.Equal(t, rules.VaultPolicyName(vault), cdktest.Props(policy)["ManagedPolicyName"])
+	assert.LessOrEqual(t, len(rules.DefaultUserName(vault)), 64)
 	_, topic := cdktest.Only(t, tpl, "AWS::SNS::Topic")
 	assert.LessOrEqual(t, len(cdktest.Props(topic)["DisplayName"].(string)), 100)
 	// The vault ARN keeps the full name: only derived names are shortened.
