@@ -40,7 +40,10 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 printf '%-11s %-8s %-8s %-7s %-10s %-10s %-8s %-14s\n' stacks go_s ts_s go/ts go_cpu_s ts_cpu_s cpu_go/ts go_no_valid_s
-for case in $(printf 'vaults:%s ' $counts) $(printf 'buckets:%s ' $buckets); do
+cases=()
+for n in $counts; do cases+=("vaults:$n"); done
+for n in $buckets; do cases+=("buckets:$n"); done
+for case in "${cases[@]}"; do
   kind=${case%%:*} n=${case#*:}
   if [ "$kind" = vaults ]; then names=$(seq -f 'Vault-%03g' 1 "$n" | paste -sd, -); else names=$(seq -f 'bucket-%03g' 1 "$n" | paste -sd, -); fi
   ctx="$kind=$names"
