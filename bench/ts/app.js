@@ -21,8 +21,10 @@ const fs = require('fs');
 const path = require('path');
 
 const WATCHER_CODE = fs.readFileSync(path.join(__dirname, '../../constructs/qnapglacier/watcher.js'), 'utf8');
+const ACCOUNT_CHECK_CODE = fs.readFileSync(path.join(__dirname, '../../constructs/qnapglacier/accountcheck.js'), 'utf8');
+const MAX_VAULT_ARN_LEN = 4 + 10 + 9 + 14 + 1 + 12 + 8 + 255;
 const WATCHER_ACTIONS = ['glacier:DescribeVault', 'glacier:GetVaultNotifications', 'glacier:SetVaultNotifications',
-  'glacier:ListTagsForVault', 'glacier:AddTagsToVault', 'glacier:GetVaultAccessPolicy', 'glacier:SetVaultAccessPolicy',
+  'glacier:ListTagsForVault', 'glacier:AddTagsToVault', 'glacier:RemoveTagsFromVault', 'glacier:GetVaultAccessPolicy', 'glacier:SetVaultAccessPolicy',
   'glacier:DeleteVaultAccessPolicy'];
 
 const GLOBAL = ['glacier:ListVaults', 'glacier:GetDataRetrievalPolicy'];
@@ -103,6 +105,36 @@ class BackupUser extends cdk.Stack {
       description: 'Checks Glacier vault ' + vault + ' every hour', schedule: events.Schedule.expression('rate(1 hour)'),
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 0 })],
     });
+    const alarm = new cloudwatch.Alarm(w, 'ErrorAlarm', {
+      alarmDescription: fit('qnap-glacier: the watcher of Glacier vault ', vault, ' failed in the last hour; its log group says why', 1024),
+      metric: fn.metricErrors({ period: cdk.Duration.hours(1), statistic: 'Sum' }),
+      threshold: 1, evaluationPeriods: 1, datapointsToAlarm: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const toTopic = { bind: () => ({ alarmActionArn: topic.topicArn }) };
+    alarm.addAlarmAction(toTopic);
+    alarm.addOkAction(toTopic);
+    topic.addToResourcePolicy(iam.PolicyStatement.fromJson({
+      Sid: 'AllowWatcherAlarm', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish',
+      Resource: topic.topicArn, Condition: { ArnEquals: { 'aws:SourceArn': alarm.alarmArn }, StringEquals: { 'aws:SourceAccount': this.account } },
+    }));
+    // The account check, before anything of the backup user.
+    const crs = new Construct(this, 'QnapGlacierCustomResources');
+    crs.node.setContext('@aws-cdk/aws-iam.arnSizeEstimate', MAX_VAULT_ARN_LEN);
+    const crLogs = new logs.LogGroup(crs, 'Logs', { retention: logs.RetentionDays.TWO_WEEKS, removalPolicy: cdk.RemovalPolicy.DESTROY });
+    const crRole = new iam.Role(crs, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: "Runs qnap-glacier's Glacier calls at deploy time, on the stack's vaults only" });
+    crLogs.grantWrite(crRole);
+    const granted = crRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['glacier:DescribeVault'], resources: [vaultArn] }));
+    const ac = new Construct(this, 'QnapGlacierAccountCheck');
+    const acFn = new lambda.Function(ac, 'Function', {
+      description: 'qnap-glacier: fails the deploy when Glacier no longer serves this account',
+      runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline(ACCOUNT_CHECK_CODE),
+      role: crRole, logGroup: crLogs, memorySize: 128, timeout: cdk.Duration.seconds(60),
+    });
+    const check = new cdk.CustomResource(ac, 'Check', { serviceToken: acFn.functionArn, resourceType: 'Custom::GlacierAccountCheck', properties: { VaultName: vault } });
+    check.node.addDependency(granted.policyDependable);
+    b.node.addDependency(check);
     cdk.Tags.of(this).add('project', 'qnap-glacier');
     cdk.Tags.of(this).add('qnap-glacier:vault', vault);
     const out = (id, value, description) => new cdk.CfnOutput(this, id, { value, description });
