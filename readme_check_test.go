@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,20 +33,37 @@ func readmeCheckCommand(t *testing.T, page, marker string) {
 	require.Equal(t, "go run ./cmd/check", strings.TrimSpace(m[1]))
 }
 
-// runCheck builds ./cmd/check and runs it in w's project folder with w's
+// checkBinary is ./cmd/check, built once for the package's tests into a
+// directory that the fixtures remove when the tests end.
+var checkBinary struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+func buildCheck(t *testing.T) string {
+	t.Helper()
+	checkBinary.once.Do(func() {
+		checkBinary.path = filepath.Join(fixtures.TempDir(t), "check")
+		if out, err := exec.Command("go", "build", "-o", checkBinary.path, "./cmd/check").CombinedOutput(); err != nil {
+			checkBinary.err = fmt.Errorf("go build ./cmd/check: %v\n%s", err, out)
+		}
+	})
+	require.NoError(t, checkBinary.err)
+	return checkBinary.path
+}
+
+// runCheck runs ./cmd/check (built once) in w's project folder with w's
 // environment.
 func runCheck(t *testing.T, w *checktest.World) (stdout string, code int) {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "check")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/check")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	bin := buildCheck(t)
 	w.Env(t)
 	cmd := exec.Command(bin)
 	cmd.Dir = w.Dir
 	var stdoutBuf, stderrBuf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdoutBuf, &stderrBuf
-	err = cmd.Run()
+	err := cmd.Run()
 	code = 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Times "cdk synth" of the Go app at 1, 10 and 100 vaults, against the same
+# Times "cdk synth" of the Go app at 1, 10 and 100 vaults (and, with
+# BUCKETS, at that many buckets), against the same
 # stacks written for aws-cdk-lib in JavaScript (bench/ts/app.js, what tsc
 # emits for a TypeScript app), both under the pinned CDK CLI with the
 # built-in CloudFormation validator on, as users run it. Before timing, it
@@ -7,8 +8,9 @@
 #
 #   bench/synth.sh                 # 1, 10 and 100 vaults, 3 runs each
 #   COUNTS="1 10" RUNS=5 bench/synth.sh
+#   COUNTS= BUCKETS=20 RUNS=5 bench/synth.sh   # 20 buckets only
 #
-# Prints one line per vault count: the median wall time of each, their
+# Prints one line per vault or bucket count: the median wall time of each, their
 # ratio, the median CPU time (user+sys of the CLI, the app and its jsii
 # kernel) of each and their ratio, and the Go app's median wall time with
 # the validator off. Runs alternate Go, TypeScript, Go without validator,
@@ -18,7 +20,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 runs=${RUNS:-3}
-counts=${COUNTS:-1 10 100}
+counts=${COUNTS-1 10 100}
+buckets=${BUCKETS-}
 
 [ -x node_modules/.bin/cdk ] || npm ci --no-audit --no-fund >/dev/null
 [ -d bench/ts/node_modules/aws-cdk-lib ] || (cd bench/ts && npm ci --no-audit --no-fund >/dev/null)
@@ -36,20 +39,25 @@ seconds() {
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-printf '%-7s %-8s %-8s %-7s %-10s %-10s %-8s %-14s\n' vaults go_s ts_s go/ts go_cpu_s ts_cpu_s cpu_go/ts go_no_valid_s
-for n in $counts; do
-  vaults=$(seq -f 'Vault-%03g' 1 "$n" | paste -sd, -)
-  $cdk -o "$tmp/go" -c vaults="$vaults" >/dev/null 2>&1
-  $cdk -o "$tmp/ts" -c vaults="$vaults" --app 'node bench/ts/app.js' >/dev/null 2>&1
+printf '%-11s %-8s %-8s %-7s %-10s %-10s %-8s %-14s\n' stacks go_s ts_s go/ts go_cpu_s ts_cpu_s cpu_go/ts go_no_valid_s
+cases=()
+for n in $counts; do cases+=("vaults:$n"); done
+for n in $buckets; do cases+=("buckets:$n"); done
+for case in "${cases[@]}"; do
+  kind=${case%%:*} n=${case#*:}
+  if [ "$kind" = vaults ]; then names=$(seq -f 'Vault-%03g' 1 "$n" | paste -sd, -); else names=$(seq -f 'bucket-%03g' 1 "$n" | paste -sd, -); fi
+  ctx="$kind=$names"
+  $cdk -o "$tmp/go" -c "$ctx" >/dev/null 2>&1
+  $cdk -o "$tmp/ts" -c "$ctx" --app 'node bench/ts/app.js' >/dev/null 2>&1
   node bench/same-templates.js "$tmp/go" "$tmp/ts"
   : >"$tmp/go.t"; : >"$tmp/ts.t"; : >"$tmp/off.t"
   for _ in $(seq "$runs"); do
-    seconds $cdk -o "$tmp/go" -c vaults="$vaults" >>"$tmp/go.t"
-    seconds $cdk -o "$tmp/ts" -c vaults="$vaults" --app 'node bench/ts/app.js' >>"$tmp/ts.t"
-    CDK_VALIDATION=false seconds $cdk -o "$tmp/go" -c vaults="$vaults" >>"$tmp/off.t"
+    seconds $cdk -o "$tmp/go" -c "$ctx" >>"$tmp/go.t"
+    seconds $cdk -o "$tmp/ts" -c "$ctx" --app 'node bench/ts/app.js' >>"$tmp/ts.t"
+    CDK_VALIDATION=false seconds $cdk -o "$tmp/go" -c "$ctx" >>"$tmp/off.t"
   done
   g=$(cut -d' ' -f1 "$tmp/go.t" | median) gc=$(cut -d' ' -f2 "$tmp/go.t" | median)
   t=$(cut -d' ' -f1 "$tmp/ts.t" | median) tc=$(cut -d' ' -f2 "$tmp/ts.t" | median)
   o=$(cut -d' ' -f1 "$tmp/off.t" | median)
-  printf '%-7s %-8s %-8s %-7s %-10s %-10s %-8s %-14s\n' "$n" "$g" "$t" "$(ratio "$g" "$t")" "$gc" "$tc" "$(ratio "$gc" "$tc")" "$o"
+  printf '%-11s %-8s %-8s %-7s %-10s %-10s %-8s %-14s\n' "$n $kind" "$g" "$t" "$(ratio "$g" "$t")" "$gc" "$tc" "$(ratio "$gc" "$tc")" "$o"
 done

@@ -165,10 +165,18 @@ func (f *Fixtures) Synths() int {
 // quiets jsii's Node 20 end-of-life banner (Node 20 works; the README tells
 // users to run 22 or 24), runs the tests, prints how many templates they
 // synthesized (go test -v ./... | grep synths) and stops the kernel.
+//
+// The kernel starts while the CDK's Go packages register their types, at
+// package initialization: before TestMain runs, so it would not see what
+// TestMain puts in the environment (this banner setting, or
+// CDK_VALIDATION=false). Main stops that kernel, still idle, before the
+// tests run; their first CDK call starts a new one with the environment
+// TestMain set (the type registrations are the Go runtime's, and stay).
 func Main(m *testing.M, f *Fixtures, pkg string) {
 	if os.Getenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION") == "" {
 		os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 	}
+	jsii.Close()
 	code := m.Run()
 	fmt.Printf("%s: %d synths\n", pkg, f.Synths())
 	jsii.Close()

@@ -83,6 +83,20 @@ func bucketTemplate(t *testing.T, s setting) s3sim.Template {
 	return tt
 }
 
+// bucketTemplates synthesizes (once) the template of every setting, by
+// name. The tests call it before t.Parallel(): every CDK call happens while
+// the tests run one at a time (one jsii kernel per test binary, not safe for
+// concurrent use); what runs in parallel afterwards is the local bucket and
+// the clients, other processes.
+func bucketTemplates(t *testing.T) map[string]s3sim.Template {
+	t.Helper()
+	out := map[string]s3sim.Template{}
+	for _, s := range settings {
+		out[s.name] = bucketTemplate(t, s)
+	}
+	return out
+}
+
 // docBlocks returns the fenced code blocks of docs/clients.md that follow
 // a "<!-- clients: NAME -->" marker, by name.
 func docBlocks(t *testing.T) map[string]string {
@@ -289,10 +303,13 @@ func rcloneRoutine(t *testing.T, srv *s3sim.Server, binary, conf string, docs ma
 func TestRclone160CompletesTheRoutineWithTheGuidesSettings(t *testing.T) {
 	need(t, "rclone")
 	docs := docBlocks(t)
+	tts := bucketTemplates(t)
+	t.Parallel() // no CDK call from here on
 	for _, s := range settings {
 		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
 			start := time.Now()
-			srv := s3sim.Start(t, bucketTemplate(t, s).Options(accessKey, secretKey))
+			srv := s3sim.Start(t, tts[s.name].Options(accessKey, secretKey))
 			rcloneRoutine(t, srv, "rclone", docs["rclone.conf"], docs)
 			t.Logf("rclone routine (%s): %s in %s", s.name, summary(srv.Log()), time.Since(start).Round(time.Millisecond))
 		})
@@ -305,7 +322,9 @@ func TestRclone160WithoutTheACLSettingCannotUpload(t *testing.T) {
 	conf := docs["rclone.conf"]
 	require.Contains(t, conf, "acl = bucket-owner-full-control\n")
 	conf = strings.Replace(conf, "acl = bucket-owner-full-control\n", "", 1)
-	srv := s3sim.Start(t, bucketTemplate(t, settings[1]).Options(accessKey, secretKey))
+	tt := bucketTemplate(t, settings[1])
+	t.Parallel() // no CDK call from here on
+	srv := s3sim.Start(t, tt.Options(accessKey, secretKey))
 	env := rcloneEnv(t, srv, conf)
 	out, err := run(t, env, "rclone", "copy", photos(t), "backup:"+bucket+"/photos")
 	require.Error(t, err, "rclone 1.60 without acl uploaded:\n%s", out)
@@ -328,7 +347,9 @@ func TestRcloneWithoutNoCheckBucketIsRefusedCreateBucket(t *testing.T) {
 	conf := docs["rclone.conf"]
 	require.Contains(t, conf, "no_check_bucket = true\n")
 	conf = strings.Replace(conf, "no_check_bucket = true\n", "", 1)
-	srv := s3sim.Start(t, bucketTemplate(t, settings[0]).Options(accessKey, secretKey))
+	tt := bucketTemplate(t, settings[0])
+	t.Parallel() // no CDK call from here on
+	srv := s3sim.Start(t, tt.Options(accessKey, secretKey))
 	src := photos(t)
 	out, err := run(t, rcloneEnv(t, srv, conf), "rclone", "copyto", filepath.Join(src, "notes.txt"), "backup:"+bucket+"/notes.txt")
 	require.Error(t, err, "copyto without no_check_bucket:\n%s", out)
@@ -376,9 +397,12 @@ func TestCurrentRcloneCompletesTheRoutineWithNoACLSetting(t *testing.T) {
 	}
 	conf := strings.Replace(docs["rclone.conf"], "acl = bucket-owner-full-control\n", "", 1)
 	require.NotContains(t, conf, "acl")
+	tts := bucketTemplates(t)
+	t.Parallel() // no CDK call from here on
 	for _, s := range settings {
 		t.Run(s.name, func(t *testing.T) {
-			srv := s3sim.Start(t, bucketTemplate(t, s).Options(accessKey, secretKey))
+			t.Parallel()
+			srv := s3sim.Start(t, tts[s.name].Options(accessKey, secretKey))
 			rcloneRoutine(t, srv, binary, conf, docs)
 			for _, e := range srv.Log() {
 				if len(e.Authz) > 0 && e.Authz[0].Context["s3:x-amz-acl"] != nil {
@@ -409,10 +433,13 @@ func resticEnv(t *testing.T, srv *s3sim.Server, docs map[string]string) []string
 func TestRestic014CompletesTheRoutineWithTheGuidesSettings(t *testing.T) {
 	need(t, "restic")
 	docs := docBlocks(t)
+	tts := bucketTemplates(t)
+	t.Parallel() // no CDK call from here on
 	for _, s := range settings {
 		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
 			start := time.Now()
-			srv := s3sim.Start(t, bucketTemplate(t, s).Options(accessKey, secretKey))
+			srv := s3sim.Start(t, tts[s.name].Options(accessKey, secretKey))
 			env := resticEnv(t, srv, docs)
 			src, restore := photos(t), t.TempDir()
 			repl := strings.NewReplacer("/share/Photos", src, "/share/Restore", restore)
@@ -477,9 +504,12 @@ func userRequest(t *testing.T, srv *s3sim.Server, method, path, body string, hdr
 
 func TestTheBucketStillRefusesWhatWouldDestroyOrUnprotectBackups(t *testing.T) {
 	docs := docBlocks(t)
+	tts := bucketTemplates(t)
+	t.Parallel() // no CDK call from here on
 	for _, s := range settings {
 		t.Run(s.name, func(t *testing.T) {
-			tt := bucketTemplate(t, s)
+			t.Parallel()
+			tt := tts[s.name]
 			srv := s3sim.Start(t, tt.Options(accessKey, secretKey))
 			protectDays := 0
 			if tt.DefaultRetention != nil {
@@ -583,6 +613,7 @@ func TestTheBucketStillRefusesWhatWouldDestroyOrUnprotectBackups(t *testing.T) {
 
 func TestTheGuideNamesTheVersionsTheTestsRan(t *testing.T) {
 	need(t, "rclone", "restic")
+	t.Parallel() // no CDK call in this test
 	text, err := os.ReadFile("../../docs/clients.md")
 	require.NoError(t, err)
 	lines := strings.SplitN(string(text), "\n", 4)
