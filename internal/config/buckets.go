@@ -137,7 +137,7 @@ func readBuckets(v any, errs *problems) (buckets []string, own map[string]map[st
 		return nil, nil
 	}
 	if len(buckets) == 0 {
-		errs.add(where, errors.New("no bucket names: give at least one, e.g. -c buckets=family-photos"))
+		errs.add(where, errors.New(`no bucket names: give at least one in cdk.json's "context", e.g. "buckets": {"family-photos": {}}`))
 		return nil, nil
 	}
 	seen := map[string]bool{}
@@ -205,7 +205,7 @@ func readBucketSettings(ctx map[string]any, defaults VaultSettings, buckets []st
 				continue
 			}
 			if i < 0 {
-				errs.add(inBucketObject(bucket), unknownKey(k, BucketKeys))
+				errs.add(inBucketObject(bucket), unknownInObject("bucket", k, BucketKeys))
 				continue
 			}
 			errs.add(fmt.Sprintf("%s: setting %q", inBucketObject(bucket), k), bucketSettings[i].set(&s, own[bucket][k]))

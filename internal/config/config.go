@@ -223,7 +223,7 @@ func FromContext(ctx map[string]any) (*Config, error) {
 				continue
 			}
 			if !ok {
-				errs.add(inVaultObject(vault), unknownKey(k, VaultKeys))
+				errs.add(inVaultObject(vault), unknownInObject("vault", k, VaultKeys))
 				continue
 			}
 			if _, twice := perSetting[k][vault]; twice {

@@ -82,6 +82,17 @@ func unknownKey(key string, known []string) error {
 	return fmt.Errorf("unknown setting %q: did you mean %q? The settings are %s", key, best, strings.Join(known, ", "))
 }
 
+// unknownInObject is the error for a key in a vault's or bucket's object
+// (kind "vault" or "bucket") that such an object does not take: an app-wide
+// setting (vaults, buckets, monthlyBudgetUsd) is named as one, anything else
+// gets the closest setting the object takes.
+func unknownInObject(kind, key string, known []string) error {
+	if slices.Contains(Keys, key) {
+		return fmt.Errorf("setting %q is for the whole app: give it at the top level of \"context\", not in a %s's object", key, kind)
+	}
+	return unknownKey(key, known)
+}
+
 // closest returns the candidate nearest to s by edit distance, ignoring
 // letter case (so "vaultmode" is 0 away from "vaultMode"), and that
 // distance; ties go to the earlier candidate.
