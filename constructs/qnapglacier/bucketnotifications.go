@@ -1,8 +1,6 @@
 package qnapglacier
 
 import (
-	"fmt"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -127,13 +125,7 @@ func s3PublishStatement(sid string, topicArn, bucketArn, account *string) awsiam
 // what the caller must do.
 func letS3Publish(b constructs.Construct, topic awssns.ITopic, bucketArn, account *string) {
 	sid := "AllowS3PublishFromBucket" + rules.ShortHash(*b.Node().Path())
-	added := topic.AddToResourcePolicy(s3PublishStatement(sid, topic.TopicArn(), bucketArn, account))
-	if added.StatementAdded != nil && *added.StatementAdded {
-		return
-	}
-	awscdk.Annotations_Of(b).AddWarningV2(jsii.String(TopicPolicyWarning), jsii.String(fmt.Sprintf(
-		"the topic %s is imported, so its policy cannot be changed here: make sure it allows %s "+
-			"the action sns:Publish on the condition ArnEquals aws:SourceArn = this bucket's ARN and "+
-			"StringEquals aws:SourceAccount = its account, or the deploy fails when S3 saves the bucket's notifications",
-		topicName(topic), s3Principal)), nil)
+	addToTopicPolicy(b, topic, s3PublishStatement(sid, topic.TopicArn(), bucketArn, account), s3Principal,
+		"on the condition ArnEquals aws:SourceArn = this bucket's ARN and StringEquals aws:SourceAccount = its account, "+
+			"or the deploy fails when S3 saves the bucket's notifications")
 }

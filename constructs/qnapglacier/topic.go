@@ -67,15 +67,23 @@ func letGlacierPublish(b constructs.Construct, topic awssns.ITopic, account *str
 	if allowsGlacier(topic) {
 		return
 	}
-	added := topic.AddToResourcePolicy(glacierPublishStatement(topic.TopicArn(), account))
+	addToTopicPolicy(b, topic, glacierPublishStatement(topic.TopicArn(), account), glacierPrincipal,
+		"on the condition StringEquals AWS:SourceOwner = the vault's account "+
+			"(a topic in the vault's account with SNS's default policy does), or the vault's notifications will fail")
+}
+
+// addToTopicPolicy adds statement to topic's policy. An imported topic's
+// policy cannot be changed from here: b then gets the warning
+// TopicPolicyWarning, saying that the topic must let principal publish
+// and on which condition (need).
+func addToTopicPolicy(b constructs.Construct, topic awssns.ITopic, statement awsiam.PolicyStatement, principal, need string) {
+	added := topic.AddToResourcePolicy(statement)
 	if added.StatementAdded != nil && *added.StatementAdded {
 		return
 	}
 	awscdk.Annotations_Of(b).AddWarningV2(jsii.String(TopicPolicyWarning), jsii.String(fmt.Sprintf(
-		"the topic %s is imported, so its policy cannot be changed here: make sure it allows %s "+
-			"the action sns:Publish on the condition StringEquals AWS:SourceOwner = the vault's account "+
-			"(a topic in the vault's account with SNS's default policy does), or the vault's notifications will fail",
-		topicName(topic), glacierPrincipal)), nil)
+		"the topic %s is imported, so its policy cannot be changed here: make sure it allows %s the action sns:Publish %s",
+		topicName(topic), principal, need)), nil)
 }
 
 // topicName names a topic in a warning: its ARN when known at synth, else
