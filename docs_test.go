@@ -140,7 +140,7 @@ func TestReadmeExamplesBuildWhatTheyPromise(t *testing.T) {
 	require.Equal(t, []string{"bucket", "vault"}, names, "the README's examples, bucket first")
 
 	t.Run("bucket", func(t *testing.T) {
-		all := walkthroughTemplates(t, "readme-example-bucket", editedCdkJSONContext(t, edits["bucket"]))
+		all := walkthroughTemplates(t, editedCdkJSONContext(t, edits["bucket"]))
 		require.Equal(t, []string{"QnapGlacier-family-photos"}, slices.Sorted(maps.Keys(all)), "one bucket stack, no vault stack")
 		cdktest.Assert(t, "GLACIER_IR and 90 days of governance retention", func() {
 			all["QnapGlacier-family-photos"].HasResourceProperties(jsii.String("AWS::S3::Bucket"), map[string]any{
@@ -152,7 +152,7 @@ func TestReadmeExamplesBuildWhatTheyPromise(t *testing.T) {
 		})
 	})
 	t.Run("vault", func(t *testing.T) {
-		all := walkthroughTemplates(t, "readme-example-vault", editedCdkJSONContext(t, edits["vault"]))
+		all := walkthroughTemplates(t, editedCdkJSONContext(t, edits["vault"]))
 		require.Equal(t, []string{"QnapGlacier-Family-Photos"}, slices.Sorted(maps.Keys(all)), "one vault stack")
 		tpl := all["QnapGlacier-Family-Photos"]
 		cdktest.Assert(t, "app mode: the NAS creates the vault", func() {

@@ -24,7 +24,7 @@ func TestReadmeBucketWalkthroughBuildsWhatItPromises(t *testing.T) {
 	m := bucketWalkthroughEditRe.FindStringSubmatch(doc(t, "docs/bucket.md"))
 	require.NotNil(t, m, "README has the bucket walkthrough's cdk.json edit")
 	ctx := editedCdkJSONContext(t, m[1])
-	all := walkthroughTemplates(t, "readme-bucket", ctx)
+	all := walkthroughTemplates(t, ctx)
 	require.Len(t, all, 1, "npx cdk ls prints one stack")
 	tpl, ok := all["QnapGlacier-family-photos"]
 	require.True(t, ok)

@@ -85,7 +85,7 @@ func TestReadmeWalkthroughCheckStep(t *testing.T) {
 	readmeCheckCommand(t, "docs/vault.md", "walkthrough check")
 	_, edits := walkthroughEdits(t)
 	ctx := editedCdkJSONContext(t, edits["deploy"])
-	tpl := walkthroughTemplates(t, "readme-deploy", ctx)[walkthroughStack]
+	tpl := walkthroughTemplates(t, ctx)[walkthroughStack]
 	w := checktest.New(t, templateJSON(t, tpl), ctx, true, nil)
 
 	// Before the e-mail is confirmed: its FAIL line, with its fix.
@@ -118,7 +118,7 @@ func TestReadmeBucketWalkthroughCheckStep(t *testing.T) {
 	m := bucketWalkthroughEditRe.FindStringSubmatch(doc(t, "docs/bucket.md"))
 	require.NotNil(t, m)
 	ctx := editedCdkJSONContext(t, m[1])
-	tpl := walkthroughTemplates(t, "readme-bucket", ctx)["QnapGlacier-family-photos"]
+	tpl := walkthroughTemplates(t, ctx)["QnapGlacier-family-photos"]
 	w := checktest.New(t, templateJSON(t, tpl), ctx, true, nil)
 	w.Fake.ConfirmAll()
 	out, code := runCheck(t, w)

@@ -80,10 +80,14 @@ func editedCdkJSONContext(t *testing.T, edit string) map[string]any {
 	return doc.Context
 }
 
-// walkthroughTemplates builds the app from cdk.json's context after a
-// README edit, once per fixture, and returns its templates by stack name.
-func walkthroughTemplates(t *testing.T, fixture string, ctx map[string]any) map[string]assertions.Template {
-	return fixtures.App(t, fixture, func() awscdk.App {
+// walkthroughTemplates builds the app from cdk.json's context after an
+// edit the docs show, and returns its templates by stack name. The fixture
+// is named by the context itself, so pages that show the same edit (the
+// README's bucket example is the bucket walkthrough's) share one synth.
+func walkthroughTemplates(t *testing.T, ctx map[string]any) map[string]assertions.Template {
+	key, err := json.Marshal(ctx)
+	require.NoError(t, err)
+	return fixtures.App(t, "cdk.json context "+string(key), func() awscdk.App {
 		app, err := newApp(&awscdk.AppProps{
 			Context:                         &ctx,
 			BuiltinCloudFormationValidation: jsii.Bool(false),
@@ -110,7 +114,7 @@ func TestReadmeWalkthroughBuildsWhatItPromises(t *testing.T) {
 			edit, ok := edits[step.name]
 			require.True(t, ok, "README has no walkthrough edit %q", step.name)
 			ctx := editedCdkJSONContext(t, edit)
-			all := walkthroughTemplates(t, "readme-"+step.name, ctx)
+			all := walkthroughTemplates(t, ctx)
 			require.Equal(t, []string{walkthroughStack}, slices.Sorted(maps.Keys(all)), "the walkthrough's one stack")
 			tpl := all[walkthroughStack]
 			cdktest.Assert(t, "vault mode", func() {
