@@ -410,7 +410,7 @@ func TestLibraryPageComposesAModule(t *testing.T) {
 		t.Helper()
 		cmd := exec.Command("bash", "-c", "set -e\n"+script)
 		cmd.Dir = app
-		cmd.Env = append(os.Environ(), append([]string{"GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off"}, env...)...)
+		cmd.Env = append(os.Environ(), append([]string{"GOFLAGS=-mod=mod", "GOWORK=off"}, env...)...)
 		out, err := cmd.CombinedOutput()
 		require.NoError(t, err, "%s\n%s", script, out)
 		return string(out)
