@@ -39,23 +39,24 @@ const (
 // accountCheckFor returns the stack's Glacier account check, creating it
 // for vaultName (at vaultArn) when the stack has none yet: one per stack
 // is enough, since Glacier serves or refuses the account as a whole.
-func accountCheckFor(scope constructs.Construct, vaultName, vaultArn *string) constructs.IConstruct {
+func accountCheckFor(stack awscdk.Stack, vaultName, vaultArn *string) constructs.IConstruct {
 	if len(accountCheckCode) > maxInlineCode {
 		panic("qnapglacier: accountcheck.js is longer than Lambda's 4,096 characters of inline code")
 	}
-	stack := awscdk.Stack_Of(scope)
-	if c := stack.Node().TryFindChild(jsii.String(accountCheckScopeID)); c != nil {
-		return c.Node().FindChild(jsii.String(accountCheckID))
+	state := stateOf(stack)
+	if state.accountCheck != nil {
+		return state.accountCheck
 	}
 	this := constructs.NewConstruct(stack, jsii.String(accountCheckScopeID))
 	// The stack's deploy-time Glacier role and log group (provider.go): the
 	// check is one more deploy-time Glacier call, and shares them to keep
 	// the stack's resource count down (2 resources, not 5).
-	provider := providerFor(scope)
+	provider := providerFor(stack)
+	_, runtime, timeout := state.functionBasics()
 	permission := provider.grant([]string{"glacier:DescribeVault"}, vaultArn)
 	fn := awslambda.NewFunction(this, jsii.String("Function"), &awslambda.FunctionProps{
 		Description: jsii.String("qnap-glacier: fails the deploy when Glacier no longer serves this account"),
-		Runtime:     awslambda.Runtime_NODEJS_24_X(),
+		Runtime:     runtime,
 		Handler:     jsii.String("index.handler"),
 		Code:        awslambda.Code_FromInline(jsii.String(accountCheckCode)),
 		Role:        provider.role,
@@ -63,7 +64,7 @@ func accountCheckFor(scope constructs.Construct, vaultName, vaultArn *string) co
 		MemorySize:  jsii.Number(128),
 		// The call gives up after 30 s and answers CloudFormation either way,
 		// so a deploy never waits for CloudFormation's hour-long timeout.
-		Timeout: awscdk.Duration_Seconds(jsii.Number(60)),
+		Timeout: timeout,
 	})
 	check := awscdk.NewCustomResource(this, jsii.String(accountCheckID), &awscdk.CustomResourceProps{
 		ServiceToken: fn.FunctionArn(),
@@ -71,6 +72,7 @@ func accountCheckFor(scope constructs.Construct, vaultName, vaultArn *string) co
 		Properties:   &map[string]any{"VaultName": vaultName},
 	})
 	// The check must not run before its role may call Glacier.
-	check.Node().AddDependency(permission)
+	permission.ApplyBefore(check)
+	state.accountCheck = check
 	return check
 }

@@ -63,8 +63,10 @@ type backupBucket struct {
 	bucketArn    *string
 	storageClass StorageClass
 	topic        awssns.ITopic
+	topicArn     *string // Topic's ARN, read once
 	alarm        awscloudwatch.Alarm
 	digest       awssns.ITopic
+	digestArn    *string // DigestTopic's ARN, read once
 }
 
 // restoreCompleted is the one S3 event the bucket sends to its topic: the
@@ -114,13 +116,13 @@ func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucket
 		panic(propsError(scope, id, err))
 	}
 	p := props.withDefaults()
-	if err := claimNames(scope, *scope.Node().Path()+"/"+*id, *p.UserName, rules.BucketPolicyName(*p.Name), "Name"); err != nil {
+	stack := awscdk.Stack_Of(scope)
+	if err := claimNames(stack, scope, *id, *p.UserName, rules.BucketPolicyName(*p.Name), "Name"); err != nil {
 		panic(err)
 	}
 	b := &backupBucket{storageClass: p.StorageClass}
 	constructs.NewConstruct_Override(b, scope, id)
 	this := b.Construct
-	stack := awscdk.Stack_Of(this)
 
 	b.bucketName = p.BucketName
 	if b.bucketName == nil {
@@ -155,7 +157,8 @@ func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucket
 	})
 
 	b.bucket = newBucket(this, &p, b.bucketName, b.creds.user)
-	b.topic, b.alarm, b.digest = newRestoreNotifications(this, stack, &p, b.bucket, b.bucketName, bucketArn)
+	n := newRestoreNotifications(this, stack, &p, b.bucket, b.bucketName, bucketArn)
+	b.topic, b.topicArn, b.alarm, b.digest, b.digestArn = n.topic, n.topicArn, n.alarm, n.digest, n.digestArn
 	return b
 }
 
@@ -257,7 +260,7 @@ func newBucket(scope constructs.Construct, p *BackupBucketProps, name *string, u
 	// cdk destroy: without them the backups would lie in a bucket that
 	// takes plain HTTP and lets a stolen key do what the stack forbade.
 	bucket.Policy().ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
-	suppressNag(bucket, nagSuppression{
+	suppressNagOnNew(bucket, nagSuppression{
 		id: "AwsSolutions-S1",
 		reason: "Server access logs would need a second bucket, cost money, and record only the NAS's own requests; " +
 			"the bucket is private, its one user is scoped to it and cannot delete versions.",

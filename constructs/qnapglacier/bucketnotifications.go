@@ -34,7 +34,7 @@ const restoreDigestPeriodHours = 1
 //     one back to OK, and each change is one message to digest, to which
 //     the e-mails subscribe. A whole restore is two e-mails: "restores are
 //     completing" and "none in the last hour". Cost: one standard alarm.
-func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *BackupBucketProps, bucket awss3.Bucket, bucketName, bucketArn *string) (awssns.ITopic, awscloudwatch.Alarm, awssns.Topic) {
+func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *BackupBucketProps, bucket awss3.Bucket, bucketName, bucketArn *string) restoreNotifications {
 	var topic awssns.ITopic
 	var topicArn *string
 	if p.Topic == nil {
@@ -67,6 +67,7 @@ func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *
 		DisplayName: jsii.String(fitName("Restores ", *p.Name, "", maxDisplayNameLen)),
 		EnforceSSL:  jsii.Bool(true),
 	})
+	digestArn := digest.TopicArn()
 	alarm := awscloudwatch.NewAlarm(scope, jsii.String("RestoreAlarm"), &awscloudwatch.AlarmProps{
 		AlarmDescription: jsii.String("Objects of S3 bucket " + *bucketName + " finished restoring from the archive class. " +
 			"ALARM: at least one restore completed in the last hour; download them on the NAS within the restore's days. " +
@@ -81,7 +82,7 @@ func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *
 		// SNS reports nothing for an hour with no message: that is "none".
 		TreatMissingData: awscloudwatch.TreatMissingData_NOT_BREACHING,
 	})
-	action := newTopicAction(digest)
+	action := newTopicAction(digestArn)
 	alarm.AddAlarmAction(action)
 	alarm.AddOkAction(action)
 	// The digest's policy replaces SNS's default one (EnforceSSL adds a
@@ -91,14 +92,24 @@ func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *
 		"Effect":    "Allow",
 		"Principal": map[string]any{"Service": cloudWatchPrincipal},
 		"Action":    "sns:Publish",
-		"Resource":  digest.TopicArn(),
+		"Resource":  digestArn,
 		"Condition": map[string]any{
 			"ArnEquals":    map[string]any{"aws:SourceArn": alarm.AlarmArn()},
 			"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
 		},
 	}))
 	subscribeEmails(scope, digest, p.NotifyEmails)
-	return topic, alarm, digest
+	return restoreNotifications{topic, topicArn, alarm, digest, digestArn}
+}
+
+// restoreNotifications are a bucket's topic, its digest alarm and topic,
+// and the topics' ARNs (read once: each read is a jsii round trip).
+type restoreNotifications struct {
+	topic     awssns.ITopic
+	topicArn  *string
+	alarm     awscloudwatch.Alarm
+	digest    awssns.Topic
+	digestArn *string
 }
 
 // s3PublishStatement lets S3 publish to topicArn for the bucket at

@@ -59,7 +59,7 @@ func NewBucketStack(scope constructs.Construct, id *string, props *BucketStackPr
 
 	region := *stack.Region()
 	output(stack, "BucketName", b.BucketName(), "The S3 bucket to enter on the NAS.")
-	output(stack, "BucketRegion", stack.Region(), "The bucket's region.")
+	output(stack, "BucketRegion", &region, "The bucket's region.")
 	output(stack, "BucketEndpoint", jsii.String("s3."+region+"."+*stack.UrlSuffix()),
 		"The S3 endpoint of that region, for apps that ask for one (HTTPS).")
 	output(stack, "StorageClass", jsii.String(string(b.StorageClass())),
@@ -71,8 +71,9 @@ func NewBucketStack(scope constructs.Construct, id *string, props *BucketStackPr
 	output(stack, "GetSecretCommand", jsii.String("aws secretsmanager get-secret-value --region "+region+
 		" --secret-id "+*secretArn+" --query SecretString --output text"),
 		"Run this to read the secret access key; keep what it prints private.")
-	output(stack, "TopicArn", b.Topic().TopicArn(), "The SNS topic that gets one event per restored object, for machines.")
-	output(stack, "DigestTopicArn", b.DigestTopic().TopicArn(), "The SNS topic that e-mails at most hourly when restores complete.")
+	bb := b.(*backupBucket)
+	output(stack, "TopicArn", bb.topicArn, "The SNS topic that gets one event per restored object, for machines.")
+	output(stack, "DigestTopicArn", bb.digestArn, "The SNS topic that e-mails at most hourly when restores complete.")
 	return s
 }
 

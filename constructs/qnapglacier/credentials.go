@@ -60,7 +60,7 @@ func newCredentials(scope constructs.Construct, p credentialsProps) credentials 
 		Users:             &[]awsiam.IUser{c.user},
 	})
 	if len(p.policyNag) > 0 {
-		suppressNag(c.policy, p.policyNag...)
+		suppressNagOnNew(c.policy, p.policyNag...)
 	}
 
 	// "AccessKey" is a live credential's construct ID: changing it rotates
@@ -84,7 +84,7 @@ func newCredentials(scope constructs.Construct, p credentialsProps) credentials 
 		// stack (and so the key) is gone, the secret is worthless.
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
-	suppressNag(c.secret, nagSuppression{
+	suppressNagOnNew(c.secret, nagSuppression{
 		id: "AwsSolutions-SMG4",
 		reason: "An IAM user's access key cannot be rotated by a Secrets Manager rotation Lambda without " +
 			"breaking the NAS; it is rotated on purpose by raising keySerial and entering the new key on the NAS.",

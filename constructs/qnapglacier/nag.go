@@ -21,6 +21,17 @@ type nagSuppression struct {
 // callers running cdk-nag see this package's reasons without this package
 // loading cdk-nag at every synth.
 func suppressNag(c constructs.IConstruct, rules ...nagSuppression) {
+	addNagMetadata(c, true, rules)
+}
+
+// suppressNagOnNew is suppressNag for a construct this package has just
+// created, whose resource has no cdk-nag metadata yet: it saves the jsii
+// round trip that reads it.
+func suppressNagOnNew(c constructs.IConstruct, rules ...nagSuppression) {
+	addNagMetadata(c, false, rules)
+}
+
+func addNagMetadata(c constructs.IConstruct, keep bool, rules []nagSuppression) {
 	cfn, ok := c.Node().DefaultChild().(awscdk.CfnResource)
 	if !ok {
 		cfn, ok = c.(awscdk.CfnResource)
@@ -31,8 +42,10 @@ func suppressNag(c constructs.IConstruct, rules ...nagSuppression) {
 	// Keep what others (the caller, cdk-nag's NagSuppressions) recorded on
 	// the same resource, and record each rule once.
 	var list []any
-	if old, ok := cfn.GetMetadata(jsii.String("cdk_nag")).(map[string]any); ok {
-		list, _ = old["rules_to_suppress"].([]any)
+	if keep {
+		if old, ok := cfn.GetMetadata(jsii.String("cdk_nag")).(map[string]any); ok {
+			list, _ = old["rules_to_suppress"].([]any)
+		}
 	}
 	for _, r := range rules {
 		if slices.ContainsFunc(list, func(x any) bool { m, _ := x.(map[string]any); return m["id"] == r.id }) {

@@ -72,29 +72,32 @@ type customResourceProvider struct {
 // the AwsCustomResource function exists already and this package made no
 // role for it (another AwsCustomResource made it first), its role is used
 // as it is and its log group is left to its maker.
-func providerFor(scope constructs.Construct) customResourceProvider {
-	stack := awscdk.Stack_Of(scope)
-	if c := stack.Node().TryFindChild(jsii.String(providerScopeID)); c != nil {
-		return customResourceProvider{
-			role: c.Node().FindChild(jsii.String(providerRoleID)).(awsiam.IRole),
-			logs: c.Node().FindChild(jsii.String(providerLogsID)).(awslogs.ILogGroup),
-		}
+func providerFor(stack awscdk.Stack) customResourceProvider {
+	state := stateOf(stack)
+	if state.provider == nil {
+		p := newProvider(stack, state)
+		state.provider = &p
 	}
+	return *state.provider
+}
+
+func newProvider(stack awscdk.Stack, state *stackState) customResourceProvider {
 	if c := stack.Node().TryFindChild(jsii.String(awsCustomResourceProviderID)); c != nil {
 		if fn, ok := c.(awslambda.IFunction); ok && fn.Role() != nil {
 			suppressProviderNag(fn.Role())
 			return customResourceProvider{role: fn.Role()}
 		}
 	}
-	scope = constructs.NewConstruct(stack, jsii.String(providerScopeID))
+	scope := constructs.NewConstruct(stack, jsii.String(providerScopeID))
 	// Context can only be set before a construct has children.
 	scope.Node().SetContext(jsii.String(arnSizeEstimateKey), jsii.Number(maxVaultArnLen))
 	logs := awslogs.NewLogGroup(scope, jsii.String(providerLogsID), &awslogs.LogGroupProps{
 		Retention:     providerLogRetention,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
+	lambdaPrincipal, _, _ := state.functionBasics()
 	role := awsiam.NewRole(scope, jsii.String(providerRoleID), &awsiam.RoleProps{
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		AssumedBy:   lambdaPrincipal,
 		Description: jsii.String("Runs qnap-glacier's Glacier calls at deploy time, on the stack's vaults only"),
 	})
 	// Writing to its own log group is all the function needs besides the
@@ -105,18 +108,18 @@ func providerFor(scope constructs.Construct) customResourceProvider {
 }
 
 // grant lets the provider's role call actions on the vault. Custom
-// resources that make those calls must depend on what it returns: the
-// policy that holds the statement (which may be an overflow managed
-// policy), so that no call runs before IAM allows it.
-func (p customResourceProvider) grant(actions []string, vaultArn *string) constructs.IDependable {
-	added := p.role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Actions:   jsii.Strings(actions...),
-		Resources: &[]*string{vaultArn},
-	}))
-	if added.PolicyDependable == nil {
-		return p.role // an imported role adds nothing: depending on it is harmless
-	}
-	return added.PolicyDependable
+// resources that make those calls must depend on what it returns: a grant
+// whose dependency is the policy that holds the statement (which may be an
+// overflow managed policy), so that no call runs before IAM allows it. For
+// an imported role it adds nothing, and depending on it adds nothing.
+// (awsiam.Grant_AddToPrincipal makes the same statement as
+// AddToPrincipalPolicy, in one jsii round trip instead of four.)
+func (p customResourceProvider) grant(actions []string, vaultArn *string) awsiam.Grant {
+	return awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+		Grantee:      p.role,
+		Actions:      jsii.Strings(actions...),
+		ResourceArns: &[]*string{vaultArn},
+	})
 }
 
 // suppressProviderNag records why cdk-nag's finding on a custom-resource

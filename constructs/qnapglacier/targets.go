@@ -6,7 +6,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/interfaces/interfacesawsevents"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -45,15 +44,15 @@ func (t *lambdaTarget) Bind(rule interfacesawsevents.IRuleRef, _ *string) *awsev
 	if !ok {
 		panic("qnapglacier: lambdaTarget needs a rule that is a construct")
 	}
+	// A rule binds each target once, so the permission is new (the CDK's
+	// target looks for it first, a jsii round trip this one saves).
 	id := "AllowEventRule" + *awscdk.Names_NodeUniqueId(t.fn.Node())
-	if r.Node().TryFindChild(&id) == nil {
-		t.fn.AddPermission(&id, &awslambda.Permission{
-			Scope:     r,
-			Action:    jsii.String("lambda:InvokeFunction"),
-			Principal: awsiam.NewServicePrincipal(jsii.String("events.amazonaws.com"), nil),
-			SourceArn: awsevents.CfnRule_ArnForRule(rule),
-		})
-	}
+	t.fn.AddPermission(&id, &awslambda.Permission{
+		Scope:     r,
+		Action:    jsii.String("lambda:InvokeFunction"),
+		Principal: awsiam.NewServicePrincipal(jsii.String("events.amazonaws.com"), nil),
+		SourceArn: awsevents.CfnRule_ArnForRule(rule),
+	})
 	cfg := &awsevents.RuleTargetConfig{Arn: t.fn.FunctionArn(), TargetResource: t.fn}
 	if t.retryAttempts != nil && *t.retryAttempts >= 0 {
 		cfg.RetryPolicy = &awsevents.CfnRule_RetryPolicyProperty{MaximumRetryAttempts: t.retryAttempts}
@@ -70,11 +69,11 @@ type topicAction struct {
 	topicArn *string
 }
 
-// newTopicAction returns an alarm action that publishes to topic. It reads
-// the topic's ARN (a token) once, so that binding it as both the alarm and
-// the OK action costs no further jsii round trip.
-func newTopicAction(topic awssns.ITopic) awscloudwatch.IAlarmAction {
-	return &topicAction{topicArn: topic.TopicArn()}
+// newTopicAction returns an alarm action that publishes to the topic at
+// topicArn (a token the caller has already read: reading it costs a jsii
+// round trip). One action serves as both the alarm and the OK action.
+func newTopicAction(topicArn *string) awscloudwatch.IAlarmAction {
+	return &topicAction{topicArn: topicArn}
 }
 
 // Bind is called by the alarm when the action is added.

@@ -149,6 +149,9 @@ func allowsGlacier(topic awssns.ITopic) bool {
 // {"Ref":"Param"}), which, unlike the token's text, stays the same from one
 // synth to the next.
 func subscribeEmails(b constructs.Construct, topic awssns.ITopic, emails []string) {
+	if len(emails) == 0 {
+		return
+	}
 	var home constructs.Construct
 	if owner, ok := topic.Node().Scope().(*backupUser); ok {
 		home = owner

@@ -3,43 +3,36 @@ package qnapglacier
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 )
 
-// stackClaims holds, per stack, the IAM user and managed policy names
-// claimed so far (by idFor of kind and name) and who claimed each. It
-// lives on the Go side: keeping the claims in the construct tree cost a
-// dozen jsii round trips per BackupUser or BackupBucket. jsii hands Go the
-// same value for a stack each time, so the stack is the key.
-var stackClaims = struct {
-	sync.Mutex
-	m map[awscdk.Stack]map[string]string
-}{m: map[awscdk.Stack]map[string]string{}}
+// claimant is the BackupUser or BackupBucket with ID id under scope. Its
+// path is read (a jsii round trip) only for an error message.
+type claimant struct {
+	scope constructs.Construct
+	id    string
+}
+
+func (c claimant) path() string { return *c.scope.Node().Path() + "/" + c.id }
 
 // claimNames takes the IAM user and managed policy names of a BackupUser
-// or BackupBucket at path for its stack, or reports who has them.
-// policyField is the prop the policy name derives from ("VaultName",
-// "Name"), for the message. IAM names are unique per account and ignore
-// letter case, so two targets in one stack whose names differ only in case
-// ("Photos-user", "photos-user"), or two for the same vault or bucket, would
-// synthesize but fail at deploy. Names that are tokens cannot be compared
-// and are not claimed.
-func claimNames(scope constructs.Construct, path, userName, policyName, policyField string) error {
-	stack := awscdk.Stack_Of(scope)
-	stackClaims.Lock()
-	defer stackClaims.Unlock()
-	names := stackClaims.m[stack]
-	if names == nil {
-		names = map[string]string{}
-		stackClaims.m[stack] = names
-	}
+// or BackupBucket (id, under scope, in stack) for its stack, or reports who
+// has them. The claims live on the Go side (stackState): keeping them in
+// the construct tree cost a dozen jsii round trips per target. policyField is the prop the policy name derives from
+// ("VaultName", "Name"), for the message. IAM names are unique per account
+// and ignore letter case, so two targets in one stack whose names differ
+// only in case ("Photos-user", "photos-user"), or two for the same vault or
+// bucket, would synthesize but fail at deploy. Names that are tokens cannot
+// be compared and are not claimed.
+func claimNames(stack awscdk.Stack, scope constructs.Construct, id, userName, policyName, policyField string) error {
+	names := stateOf(stack).claims
 	claims := []struct{ kind, field, name string }{
 		{"user", "UserName", userName},
 		{"managed policy", policyField, policyName},
 	}
+	me := claimant{scope, id}
 	for _, n := range claims {
 		if strings.Contains(n.name, "${Token[") {
 			continue
@@ -47,12 +40,12 @@ func claimNames(scope constructs.Construct, path, userName, policyName, policyFi
 		if owner, taken := names[idFor(n.kind, n.name)]; taken {
 			return fmt.Errorf("%s: IAM %s name %q is taken in stack %s by %s: IAM names are unique per account and "+
 				"ignore letter case; give %s a value of its own",
-				path, n.kind, n.name, *stack.StackName(), owner, n.field)
+				me.path(), n.kind, n.name, *stack.StackName(), owner.path(), n.field)
 		}
 	}
 	for _, n := range claims {
 		if !strings.Contains(n.name, "${Token[") {
-			names[idFor(n.kind, n.name)] = path
+			names[idFor(n.kind, n.name)] = me
 		}
 	}
 	return nil

@@ -55,12 +55,12 @@ type vaultCall struct {
 // the NAS creates the vault later, it adds the watcher that configures the
 // vault once it exists (watcher.go). It returns the construct holding
 // them.
-func configureVault(scope constructs.Construct, p *BackupUserProps, vaultArn *string, topic awssns.ITopic, topicArn *string) constructs.Construct {
+func configureVault(stack awscdk.Stack, scope constructs.Construct, p *BackupUserProps, vaultArn *string, topic awssns.ITopic, topicArn, account *string, ownTopic bool) constructs.Construct {
 	// "Vault" and the IDs below are the construct IDs of live resources:
 	// keep them, or a deploy re-runs their delete calls.
 	this := constructs.NewConstruct(scope, jsii.String("Vault"))
 	if !p.VaultMode.configuresVault() {
-		watchVault(this, p, vaultArn, topic, topicArn)
+		watchVault(stack, this, p, vaultArn, topic, topicArn, account, ownTopic)
 		return this
 	}
 	vault := *p.VaultName
@@ -71,7 +71,6 @@ func configureVault(scope constructs.Construct, p *BackupUserProps, vaultArn *st
 		return m
 	}
 
-	stack := awscdk.Stack_Of(scope)
 	var calls []vaultCall
 	if p.VaultMode == VaultModeStack {
 		calls = append(calls, vaultCall{
@@ -126,18 +125,20 @@ func configureVault(scope constructs.Construct, p *BackupUserProps, vaultArn *st
 	for _, c := range calls {
 		actions = append(actions, c.iamActions...)
 	}
-	provider := providerFor(scope)
+	provider := providerFor(stack)
 	permission := provider.grant(actions, vaultArn)
 	var create constructs.Construct
+	var all []constructs.IConstruct
 	for _, c := range calls {
 		r := newVaultResource(this, provider, c)
-		r.Node().AddDependency(permission)
+		all = append(all, r)
 		if c.id == "Create" {
 			create = r
 		} else if create != nil {
 			r.Node().AddDependency(create)
 		}
 	}
+	permission.ApplyBefore(all...)
 	return this
 }
 

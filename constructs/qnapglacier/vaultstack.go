@@ -92,7 +92,7 @@ func NewVaultStack(scope constructs.Construct, id *string, props *VaultStackProp
 	output(stack, "GetSecretCommand", jsii.String("aws secretsmanager get-secret-value --region "+*stack.Region()+
 		" --secret-id "+*secretArn+" --query SecretString --output text"),
 		"Run this to read the secret access key; keep what it prints private.")
-	output(stack, "TopicArn", b.Topic().TopicArn(), "The SNS topic that announces finished retrievals.")
+	output(stack, "TopicArn", b.(*backupUser).topicArn, "The SNS topic that announces finished retrievals.")
 	output(stack, "VaultMode", jsii.String(string(b.VaultMode())), "Who creates the vault: app, existing or stack.")
 	if props.NextStep != nil {
 		output(stack, "NextStep", props.NextStep, "What to do next.")

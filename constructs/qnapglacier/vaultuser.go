@@ -65,6 +65,7 @@ type backupUser struct {
 	accessKeyID *string
 	secret      awssecretsmanager.Secret
 	topic       awssns.ITopic
+	topicArn    *string // Topic's ARN, read once
 	vaultName   *string
 	vaultArn    *string
 	vaultMode   VaultMode
@@ -87,7 +88,8 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 		panic(propsError(scope, id, err))
 	}
 	p := props.withDefaults()
-	if err := claimNames(scope, *scope.Node().Path()+"/"+*id, *p.UserName, rules.VaultPolicyName(*p.VaultName), "VaultName"); err != nil {
+	stack := awscdk.Stack_Of(scope)
+	if err := claimNames(stack, scope, *id, *p.UserName, rules.VaultPolicyName(*p.VaultName), "VaultName"); err != nil {
 		panic(err)
 	}
 	// The struct itself is registered with jsii, so a BackupUser can be
@@ -95,7 +97,6 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 	b := &backupUser{vaultName: p.VaultName, vaultMode: p.VaultMode, protectDays: *p.ProtectArchivesDays}
 	constructs.NewConstruct_Override(b, scope, id)
 	this := b.Construct
-	stack := awscdk.Stack_Of(this)
 
 	b.vaultArn = stack.FormatArn(&awscdk.ArnComponents{
 		Service:      jsii.String("glacier"),
@@ -123,20 +124,29 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 	b.user, b.policy, b.accessKeyID, b.secret = c.user, c.policy, c.accessKeyID, c.secret
 
 	var topicArn *string
+	account := stack.Account()
 	if b.topic = p.Topic; b.topic == nil {
 		var topic awssns.Topic
 		topic, topicArn = newTopic(this, rules.TopicDisplayName(*p.VaultName))
-		topic.AddToResourcePolicy(glacierPublishStatement(topicArn, stack.Account()))
+		topic.AddToResourcePolicy(glacierPublishStatement(topicArn, account))
 		b.topic = topic
 	} else {
 		topicArn = b.topic.TopicArn()
-		letGlacierPublish(this, b.topic, stack.Account())
+		letGlacierPublish(this, b.topic, account)
 	}
+	b.topicArn = topicArn
 	subscribeEmails(this, b.topic, p.NotifyEmails)
-	b.vaultConfig = configureVault(this, &p, b.vaultArn, b.topic, topicArn)
+	// The watcher's alarm may publish to a topic that a BackupUser created
+	// (this one's, or another's given as Topic): its policy is this
+	// package's to extend.
+	ownTopic := p.Topic == nil
+	if !ownTopic {
+		_, ownTopic = p.Topic.Node().Scope().(*backupUser)
+	}
+	b.vaultConfig = configureVault(stack, this, &p, b.vaultArn, b.topic, topicArn, account, ownTopic)
 	// Nothing of the BackupUser is created before the check has found that
 	// Glacier serves the account (accountcheck.go).
-	this.Node().AddDependency(accountCheckFor(this, p.VaultName, b.vaultArn))
+	this.Node().AddDependency(accountCheckFor(stack, p.VaultName, b.vaultArn))
 	return b
 }
 

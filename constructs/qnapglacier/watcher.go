@@ -98,10 +98,11 @@ var watcherActions = []string{
 	"glacier:DeleteVaultAccessPolicy",
 }
 
-// watchVault adds the watcher under scope, and an alarm on its errors that
-// tells topic (topicArn). Its construct IDs ("Watcher" and its children)
-// are those of live resources.
-func watchVault(scope constructs.Construct, p *BackupUserProps, vaultArn *string, topic awssns.ITopic, topicArn *string) {
+// watchVault adds the watcher under scope, in stack, and an alarm on its
+// errors that tells topic (topicArn; ownTopic when a BackupUser created
+// it). Its construct IDs ("Watcher" and its children) are those of live
+// resources.
+func watchVault(stack awscdk.Stack, scope constructs.Construct, p *BackupUserProps, vaultArn *string, topic awssns.ITopic, topicArn, account *string, ownTopic bool) {
 	if len(watcherCode) > maxInlineCode {
 		panic("qnapglacier: watcher.js is longer than Lambda's 4,096 characters of inline code")
 	}
@@ -110,19 +111,24 @@ func watchVault(scope constructs.Construct, p *BackupUserProps, vaultArn *string
 		Retention:     providerLogRetention,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
+	lambdaPrincipal, runtime, timeout := stateOf(stack).functionBasics()
 	role := awsiam.NewRole(this, jsii.String("Role"), &awsiam.RoleProps{
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		AssumedBy:   lambdaPrincipal,
 		Description: jsii.String("Wires Glacier vault " + *p.VaultName + " once the NAS has created it"),
 	})
 	logs.GrantWrite(role)
-	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Actions:   jsii.Strings(watcherActions...),
-		Resources: &[]*string{vaultArn},
-	}))
-	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Actions:   jsii.Strings("sns:Publish"),
-		Resources: &[]*string{topicArn},
-	}))
+	// The same statements as role.AddToPrincipalPolicy makes, in one jsii
+	// round trip each instead of four.
+	awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+		Grantee:      role,
+		Actions:      jsii.Strings(watcherActions...),
+		ResourceArns: &[]*string{vaultArn},
+	})
+	awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+		Grantee:      role,
+		Actions:      jsii.Strings("sns:Publish"),
+		ResourceArns: &[]*string{topicArn},
+	})
 
 	tags, _ := json.Marshal(vaultTags(p))
 	env := map[string]*string{
@@ -131,20 +137,19 @@ func watchVault(scope constructs.Construct, p *BackupUserProps, vaultArn *string
 		"TAGS":       jsii.String(string(tags)),
 	}
 	if *p.ProtectArchivesDays > 0 {
-		stack := awscdk.Stack_Of(scope)
 		env["POLICY"] = stack.ToJsonString(protectionPolicy(*p.VaultName, *p.ProtectArchivesDays), nil)
 		env["PROTECT_DAYS"] = jsii.String(days(*p.ProtectArchivesDays))
 	}
 	fn := awslambda.NewFunction(this, jsii.String("Function"), &awslambda.FunctionProps{
 		// Lambda allows 256 characters; a vault name may have 255.
 		Description: jsii.String(fitName("qnap-glacier: wires Glacier vault ", *p.VaultName, " once the NAS has created it", 256)),
-		Runtime:     awslambda.Runtime_NODEJS_24_X(),
+		Runtime:     runtime,
 		Handler:     jsii.String("index.handler"),
 		Code:        awslambda.Code_FromInline(jsii.String(watcherCode)),
 		Role:        role,
 		LogGroup:    logs,
 		MemorySize:  jsii.Number(128),
-		Timeout:     awscdk.Duration_Seconds(jsii.Number(60)),
+		Timeout:     timeout,
 		Environment: &env,
 		// The next hour's run is the retry; a run that failed after setting
 		// something would otherwise send its message up to three times.
@@ -155,7 +160,7 @@ func watchVault(scope constructs.Construct, p *BackupUserProps, vaultArn *string
 		Schedule:    awsevents.Schedule_Expression(jsii.String(rules.WatcherSchedule)),
 		Targets:     &[]awsevents.IRuleTarget{newLambdaTarget(fn, jsii.Number(0))},
 	})
-	alarmOnErrors(this, fn, logs, p, topic)
+	alarmOnErrors(this, fn, p, topic, topicArn, account, ownTopic)
 }
 
 // alarmOnErrors makes a failing watcher heard: at least one error in an
@@ -165,7 +170,7 @@ func watchVault(scope constructs.Construct, p *BackupUserProps, vaultArn *string
 // vault but could not publish its message fails, and so ends here as
 // well (and the message waits in a vault tag for the next run:
 // watcher.js).
-func alarmOnErrors(scope constructs.Construct, fn awslambda.Function, logs awslogs.LogGroup, p *BackupUserProps, topic awssns.ITopic) {
+func alarmOnErrors(scope constructs.Construct, fn awslambda.Function, p *BackupUserProps, topic awssns.ITopic, topicArn, account *string, ownTopic bool) {
 	alarm := awscloudwatch.NewAlarm(scope, jsii.String("ErrorAlarm"), &awscloudwatch.AlarmProps{
 		AlarmDescription: jsii.String(fitName("qnap-glacier: the watcher of Glacier vault ", *p.VaultName,
 			" failed in the last hour; its log group says why", 1024)),
@@ -179,26 +184,26 @@ func alarmOnErrors(scope constructs.Construct, fn awslambda.Function, logs awslo
 		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
 		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
 	})
-	alarm.AddAlarmAction(newTopicAction(topic))
-	alarm.AddOkAction(newTopicAction(topic))
+	action := newTopicAction(topicArn)
+	alarm.AddAlarmAction(action)
+	alarm.AddOkAction(action)
 	// The policy of the topic the BackupUser created (newTopic's, which
 	// replaces SNS's default) must let CloudWatch publish, for this alarm
 	// only. A caller's topic is left to the caller (props.Topic says so):
 	// it may be imported, or in another stack, where naming the alarm would
 	// make the two stacks depend on each other.
-	if _, ours := topic.Node().Scope().(*backupUser); !ours {
+	if !ownTopic {
 		return
 	}
-	stack := awscdk.Stack_Of(scope)
 	topic.AddToResourcePolicy(awsiam.PolicyStatement_FromJson(map[string]any{
 		"Sid":       "AllowWatcherAlarm",
 		"Effect":    "Allow",
 		"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
 		"Action":    "sns:Publish",
-		"Resource":  topic.TopicArn(),
+		"Resource":  topicArn,
 		"Condition": map[string]any{
 			"ArnEquals":    map[string]any{"aws:SourceArn": alarm.AlarmArn()},
-			"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
+			"StringEquals": map[string]any{"aws:SourceAccount": account},
 		},
 	}))
 }
