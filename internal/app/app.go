@@ -49,9 +49,9 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 	if err := errors.Join(misplaced, err); err != nil {
 		return nil, err
 	}
-	env := config.Env(getenv)
+	env := Env(getenv)
 	for _, vault := range cfg.Vaults {
-		user := cfg.BackupUserProps(vault)
+		user := BackupUserProps(cfg, vault)
 		qnapglacier.NewVaultStack(app, jsii.String(rules.StackName(vault)), &qnapglacier.VaultStackProps{
 			StackProps: awscdk.StackProps{
 				Env:         env,
@@ -67,7 +67,7 @@ func New(props *awscdk.AppProps, getenv func(string) string) (awscdk.App, error)
 				Env:         env,
 				Description: jsii.String("qnap-glacier: backup bucket, user and restore notifications for " + bucket),
 			},
-			BackupBucket: cfg.BackupBucketProps(bucket),
+			BackupBucket: BackupBucketProps(cfg, bucket),
 		})
 	}
 	// One budget for the whole app, in a stack of its own: deploying one

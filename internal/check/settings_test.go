@@ -2,62 +2,64 @@ package check_test
 
 import (
 	"encoding/json"
-	"maps"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/qnap-glacier/qnap-glacier/internal/check"
-	"github.com/qnap-glacier/qnap-glacier/internal/config"
 	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// TestTargetsReadSettingsAsTheAppDoes holds the check's reader of the
-// app's settings to the app's own (internal/config), for every form a
-// setting takes: cdk.json values and "-c key=value" strings, global,
-// per-setting objects keyed by name, and each vault's or bucket's object.
-func TestTargetsReadSettingsAsTheAppDoes(t *testing.T) {
-	for name, raw := range map[string]string{
-		"nothing":                 `{}`,
-		"vault list":              `{"vaults": ["Photos", "Videos_2024.x"], "notifyEmails": ["a@example.com"], "protectArchivesDays": 30}`,
-		"comma-separated strings": `{"vaults": "Photos, Videos", "notifyEmails": "a@example.com,b@example.com", "protectArchivesDays": "14", "vaultMode": "existing"}`,
-		"per-setting objects":     `{"vaults": "Photos,Videos", "vaultMode": {"Photos": "stack"}, "protectArchivesDays": {"Videos": 7}, "vaultTags": {"Photos": {"owner": "me"}}}`,
-		"global tags":             `{"vaults": ["Photos"], "vaultTags": {"owner": "me", "room": "attic"}}`,
-		"vault objects":           `{"vaults": {"Photos": {"vaultMode": "existing", "vaultTags": {"a": "b"}, "protectArchivesDays": 60, "notifyEmails": ["p@example.com"]}, "Videos": {}}, "notifyEmails": ["all@example.com"]}`,
-		"buckets only":            `{"buckets": ["family-photos", "holiday"], "notifyEmails": ["a@example.com"], "protectArchivesDays": 90}`,
-		"bucket objects":          `{"buckets": {"holiday": {"bucketName": "my-holiday-backups", "protectArchivesDays": 365, "notifyEmails": ["h@example.com"]}, "family": {}}, "vaults": ["Photos"]}`,
-		"JSON in -c strings":      `{"vaults": "[\"Photos\"]", "buckets": "{\"holiday\": {\"protectArchivesDays\": 3}}", "vaultTags": "{\"owner\": \"me\"}"}`,
+// TestTargetsAreWhatTheAppDeploys reads settings in the forms a user gives
+// them (cdk.json values, "-c key=value" strings, per-setting objects, each
+// target's own object) and expects the stacks, modes, tags, protection and
+// addresses the app's stacks get. The check reads them with the app's own
+// reader (internal/config), so the two cannot drift apart.
+func TestTargetsAreWhatTheAppDeploys(t *testing.T) {
+	base := func(v string) map[string]string {
+		return map[string]string{rules.ProjectTag: rules.ProjectName, rules.VaultTag: v}
+	}
+	with := func(m map[string]string, k, v string) map[string]string { m[k] = v; return m }
+	for name, c := range map[string]struct {
+		raw  string
+		want []check.Target
+	}{
+		"nothing: the default vault": {`{}`, []check.Target{
+			{Kind: "vault", Name: "QNAP-Glacier-Vault", Stack: "QnapGlacier-QNAP-Glacier-Vault", Mode: "app", Tags: base("QNAP-Glacier-Vault")}}},
+		"comma-separated strings from -c": {`{"vaults": "Photos, Videos", "notifyEmails": "a@example.com,b@example.com", "protectArchivesDays": "14", "vaultMode": "existing"}`,
+			[]check.Target{
+				{Kind: "vault", Name: "Photos", Stack: "QnapGlacier-Photos", Mode: "existing", Tags: base("Photos"), ProtectDays: 14, Emails: []string{"a@example.com", "b@example.com"}},
+				{Kind: "vault", Name: "Videos", Stack: "QnapGlacier-Videos", Mode: "existing", Tags: base("Videos"), ProtectDays: 14, Emails: []string{"a@example.com", "b@example.com"}}}},
+		"per-setting objects": {`{"vaults": "Photos,Videos", "vaultMode": {"Photos": "stack"}, "protectArchivesDays": {"Videos": 7}, "vaultTags": {"Photos": {"owner": "me"}}}`,
+			[]check.Target{
+				{Kind: "vault", Name: "Photos", Stack: "QnapGlacier-Photos", Mode: "stack", Tags: with(base("Photos"), "owner", "me")},
+				{Kind: "vault", Name: "Videos", Stack: "QnapGlacier-Videos", Mode: "app", Tags: base("Videos"), ProtectDays: 7}}},
+		"vault objects over global settings": {`{"vaults": {"Photos": {"vaultMode": "existing", "vaultTags": {"a": "b"}, "protectArchivesDays": 60, "notifyEmails": ["p@example.com"]}}, "notifyEmails": ["all@example.com"]}`,
+			[]check.Target{{Kind: "vault", Name: "Photos", Stack: "QnapGlacier-Photos", Mode: "existing", Tags: with(base("Photos"), "a", "b"), ProtectDays: 60, Emails: []string{"p@example.com"}}}},
+		"buckets after vaults": {`{"buckets": {"holiday": {"bucketName": "my-holiday-backups", "protectArchivesDays": 365, "notifyEmails": ["h@example.com"]}}, "vaults": ["Photos"], "notifyEmails": ["a@example.com"]}`,
+			[]check.Target{
+				{Kind: "vault", Name: "Photos", Stack: "QnapGlacier-Photos", Mode: "app", Tags: base("Photos"), Emails: []string{"a@example.com"}},
+				{Kind: "bucket", Name: "holiday", Stack: "QnapGlacier-holiday", ProtectDays: 365, Emails: []string{"h@example.com"}}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var ctx map[string]any
-			require.NoError(t, json.Unmarshal([]byte(raw), &ctx))
-			cfg, err := config.FromContext(ctx)
-			require.NoError(t, err, "the fixture must be settings the app accepts")
+			require.NoError(t, json.Unmarshal([]byte(c.raw), &ctx))
 			got, err := check.Targets(ctx)
 			require.NoError(t, err)
-
-			var want []check.Target
-			for _, v := range cfg.Vaults {
-				s := cfg.Settings[v]
-				mode := string(s.Mode)
-				if mode == "" {
-					mode = "app"
-				}
-				tags := map[string]string{rules.ProjectTag: rules.ProjectName, rules.VaultTag: v}
-				maps.Copy(tags, s.Tags)
-				want = append(want, check.Target{Kind: "vault", Name: v, Stack: rules.StackName(v), Mode: mode,
-					Tags: tags, ProtectDays: s.ProtectArchivesDays, Emails: s.NotifyEmails})
-			}
-			for _, b := range cfg.Buckets {
-				s := cfg.BucketSettings[b]
-				want = append(want, check.Target{Kind: "bucket", Name: b, Stack: rules.StackName(b),
-					ProtectDays: s.ProtectArchivesDays, Emails: s.NotifyEmails})
-			}
-			assert.Equal(t, want, got)
+			assert.Equal(t, c.want, got)
 		})
 	}
+}
+
+// TestTargetsRefuseWhatTheAppRefuses: settings the app would not have
+// deployed get the app's own message.
+func TestTargetsRefuseWhatTheAppRefuses(t *testing.T) {
+	_, err := check.Targets(map[string]any{"vaults": "my vault"})
+	assert.ErrorContains(t, err, `context "vaults": "my vault" has ' ' at position 3`)
+	_, err = check.Targets(map[string]any{"vault": "Photos"})
+	assert.ErrorContains(t, err, `unknown setting "vault"`)
 }
 
 func TestLoadContextMergesAsTheCLI(t *testing.T) {

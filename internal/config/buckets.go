@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/aws/jsii-runtime-go"
-	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
@@ -18,7 +16,7 @@ type BucketSettings struct {
 	// BucketName is the S3 bucket's name; empty means derived.
 	BucketName string
 	// StorageClass is the archive class; empty means the default.
-	StorageClass qnapglacier.StorageClass
+	StorageClass string
 	// ArchiveAfterDays, KeepDeletedDays: nil means the default.
 	ArchiveAfterDays, KeepDeletedDays *float64
 	// ProtectArchivesDays is the Object Lock retention; 0 is off.
@@ -53,7 +51,7 @@ var bucketSettings = []bucketSetting{
 		if !ok {
 			return fmt.Errorf("%s is not a storage class: must be one of GLACIER_IR, GLACIER, DEEP_ARCHIVE", show(v))
 		}
-		s.StorageClass = qnapglacier.StorageClass(class)
+		s.StorageClass = class
 		return rules.ValidateStorageClass(class)
 	}},
 	{KeyArchiveAfterDays, func(s *BucketSettings, v any) error {
@@ -284,27 +282,4 @@ func (c *Config) BucketUserName(bucket string) string {
 		return u
 	}
 	return rules.DefaultUserName(bucket)
-}
-
-// BackupBucketProps are the construct props for one of c's buckets.
-func (c *Config) BackupBucketProps(bucket string) qnapglacier.BackupBucketProps {
-	s := c.BucketSettings[bucket]
-	p := qnapglacier.BackupBucketProps{
-		Name:             jsii.String(bucket),
-		KeySerial:        jsii.Number(s.KeySerial),
-		NotifyEmails:     s.NotifyEmails,
-		StorageClass:     s.StorageClass,
-		ArchiveAfterDays: s.ArchiveAfterDays,
-		KeepDeletedDays:  s.KeepDeletedDays,
-	}
-	if s.BucketName != "" {
-		p.BucketName = jsii.String(s.BucketName)
-	}
-	if s.UserName != "" {
-		p.UserName = jsii.String(s.UserName)
-	}
-	if s.ProtectArchivesDays > 0 {
-		p.ProtectArchivesDays = jsii.Number(s.ProtectArchivesDays)
-	}
-	return p
 }

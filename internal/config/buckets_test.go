@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/config"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -32,52 +31,12 @@ func TestVaultsAndBucketsTogether(t *testing.T) {
 	assert.Equal(t, []string{"holiday", "work-files"}, c.Buckets)
 }
 
-func TestBucketSettingsApplyGloballyAndPerBucket(t *testing.T) {
-	c, err := config.FromContext(map[string]any{
-		"buckets": map[string]any{
-			"family-photos": map[string]any{"storageClass": "DEEP_ARCHIVE", "archiveAfterDays": 30.0, "keepDeletedDays": 365.0,
-				"protectArchivesDays": 180.0, "bucketName": "my-photos", "userName": "photos-nas", "keySerial": 3.0,
-				"notifyEmails": []any{"me@example.com"}},
-			"holiday": map[string]any{},
-		},
-		"storageClass":        "GLACIER",
-		"keepDeletedDays":     "120",
-		"protectArchivesDays": "90",
-		"notifyEmails":        "all@example.com",
-		"keySerial":           "2",
-	})
-	require.NoError(t, err)
-	p := c.BackupBucketProps("family-photos")
-	assert.Equal(t, "family-photos", *p.Name)
-	assert.Equal(t, qnapglacier.StorageClassDeepArchive, p.StorageClass)
-	assert.Equal(t, 30.0, *p.ArchiveAfterDays)
-	assert.Equal(t, 365.0, *p.KeepDeletedDays)
-	assert.Equal(t, 180.0, *p.ProtectArchivesDays)
-	assert.Equal(t, "my-photos", *p.BucketName)
-	assert.Equal(t, "photos-nas", *p.UserName)
-	assert.Equal(t, 3.0, *p.KeySerial)
-	assert.Equal(t, []string{"me@example.com"}, p.NotifyEmails)
-
-	h := c.BackupBucketProps("holiday")
-	assert.Equal(t, qnapglacier.StorageClassGlacier, h.StorageClass)
-	assert.Nil(t, h.ArchiveAfterDays, "the construct's default")
-	assert.Equal(t, 120.0, *h.KeepDeletedDays)
-	assert.Equal(t, 90.0, *h.ProtectArchivesDays)
-	assert.Nil(t, h.BucketName, "derived")
-	assert.Nil(t, h.UserName)
-	assert.Equal(t, "holiday-user", c.BucketUserName("holiday"))
-	assert.Equal(t, 2.0, *h.KeySerial)
-	assert.Equal(t, []string{"all@example.com"}, h.NotifyEmails)
-	assert.NoError(t, h.Validate())
-	assert.NoError(t, p.Validate())
-}
-
 func TestABucketTakesAGlobalBucketNameAndUserNameWhenAlone(t *testing.T) {
 	c, err := config.FromContext(map[string]any{"buckets": "family-photos", "bucketName": "my-photos", "userName": "nas"})
 	require.NoError(t, err)
-	p := c.BackupBucketProps("family-photos")
-	assert.Equal(t, "my-photos", *p.BucketName)
-	assert.Equal(t, "nas", *p.UserName)
+	p := c.BucketSettings["family-photos"]
+	assert.Equal(t, "my-photos", p.BucketName)
+	assert.Equal(t, "nas", p.UserName)
 }
 
 func TestRejectsBadBucketSettings(t *testing.T) {

@@ -10,9 +10,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
-	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
@@ -44,7 +41,7 @@ type Config struct {
 // vault's own object in "vaults".
 type VaultSettings struct {
 	// Mode is the vault mode; empty means app.
-	Mode qnapglacier.VaultMode
+	Mode string
 	// Tags are the vault's extra tags.
 	Tags map[string]string
 	// ProtectArchivesDays is the protection period; 0 is off.
@@ -327,39 +324,4 @@ func (c *Config) UserName(vault string) string {
 		return u
 	}
 	return rules.DefaultUserName(vault)
-}
-
-// BackupUserProps are the construct props for one of c's vaults.
-func (c *Config) BackupUserProps(vault string) qnapglacier.BackupUserProps {
-	s := c.Settings[vault]
-	p := qnapglacier.BackupUserProps{
-		VaultName:    jsii.String(vault),
-		KeySerial:    jsii.Number(s.KeySerial),
-		NotifyEmails: s.NotifyEmails,
-		VaultMode:    s.Mode,
-		VaultTags:    s.Tags,
-	}
-	if s.UserName != "" {
-		p.UserName = jsii.String(s.UserName)
-	}
-	if s.ProtectArchivesDays > 0 {
-		p.ProtectArchivesDays = jsii.Number(s.ProtectArchivesDays)
-	}
-	return p
-}
-
-// Env is the stacks' environment: the CLI profile's account and region when
-// the CLI found an account, otherwise nil (environment-agnostic). The CLI
-// passes a region even with no profile (us-east-1), so only the account
-// tells whether a profile was found.
-func Env(getenv func(string) string) *awscdk.Environment {
-	account := getenv("CDK_DEFAULT_ACCOUNT")
-	if account == "" {
-		return nil
-	}
-	env := &awscdk.Environment{Account: jsii.String(account)}
-	if region := getenv("CDK_DEFAULT_REGION"); region != "" {
-		env.Region = jsii.String(region)
-	}
-	return env
 }

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/config"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,10 +13,10 @@ func TestDefaultsNeedNoConfiguration(t *testing.T) {
 	c, err := config.FromContext(nil)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"QNAP-Glacier-Vault"}, c.Vaults)
-	p := c.BackupUserProps("QNAP-Glacier-Vault")
+	p := c.Settings["QNAP-Glacier-Vault"]
 	assert.Empty(t, p.NotifyEmails)
-	assert.Equal(t, 1.0, *p.KeySerial)
-	assert.Nil(t, p.UserName)
+	assert.Equal(t, 1.0, p.KeySerial)
+	assert.Empty(t, p.UserName)
 	assert.Equal(t, "QNAP-Glacier-Vault-user", c.UserName("QNAP-Glacier-Vault"))
 }
 
@@ -41,9 +40,9 @@ func TestReadsCommandLineAndCdkJSONForms(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, c.vaults, got.Vaults)
 			for _, v := range c.vaults {
-				p := got.BackupUserProps(v)
+				p := got.Settings[v]
 				assert.Equal(t, c.emails, p.NotifyEmails)
-				assert.Equal(t, c.serial, *p.KeySerial)
+				assert.Equal(t, c.serial, p.KeySerial)
 			}
 		})
 	}
@@ -188,27 +187,27 @@ func TestVaultSettingsApplyToEveryVaultOrPerVault(t *testing.T) {
 	})
 	require.NoError(t, err)
 	for _, v := range []string{"a", "b"} {
-		p := c.BackupUserProps(v)
-		assert.Equal(t, qnapglacier.VaultModeExisting, p.VaultMode, v)
-		assert.Equal(t, map[string]string{"owner": "me"}, p.VaultTags, v)
-		assert.Equal(t, 90.0, *p.ProtectArchivesDays, v)
+		p := c.Settings[v]
+		assert.Equal(t, "existing", p.Mode, v)
+		assert.Equal(t, map[string]string{"owner": "me"}, p.Tags, v)
+		assert.Equal(t, 90.0, p.ProtectArchivesDays, v)
 	}
 
 	c, err = config.FromContext(map[string]any{
 		"vaults": "a,b", "vaultMode": map[string]any{"b": "stack"}, "vaultTags": `{"b":{"owner":"me"}}`,
 	})
 	require.NoError(t, err)
-	a, b := c.BackupUserProps("a"), c.BackupUserProps("b")
-	assert.Equal(t, qnapglacier.VaultMode(""), a.VaultMode, "unlisted vaults keep the default, app")
-	assert.Nil(t, a.VaultTags)
-	assert.Nil(t, a.ProtectArchivesDays)
-	assert.Equal(t, qnapglacier.VaultModeStack, b.VaultMode)
-	assert.Equal(t, map[string]string{"owner": "me"}, b.VaultTags)
+	a, b := c.Settings["a"], c.Settings["b"]
+	assert.Equal(t, "", a.Mode, "unlisted vaults keep the default, app")
+	assert.Empty(t, a.Tags)
+	assert.Zero(t, a.ProtectArchivesDays)
+	assert.Equal(t, "stack", b.Mode)
+	assert.Equal(t, map[string]string{"owner": "me"}, b.Tags)
 
 	c, err = config.FromContext(map[string]any{"vaults": "a,b", "protectArchivesDays": `{"b":180}`})
 	require.NoError(t, err)
-	assert.Nil(t, c.BackupUserProps("a").ProtectArchivesDays)
-	assert.Equal(t, 180.0, *c.BackupUserProps("b").ProtectArchivesDays)
+	assert.Zero(t, c.Settings["a"].ProtectArchivesDays)
+	assert.Equal(t, 180.0, c.Settings["b"].ProtectArchivesDays)
 }
 
 func TestReportsEveryProblemOnItsOwnLine(t *testing.T) {
@@ -219,27 +218,6 @@ func TestReportsEveryProblemOnItsOwnLine(t *testing.T) {
 	assert.True(t, strings.HasPrefix(lines[0], `context "vaults"`))
 	assert.True(t, strings.HasPrefix(lines[1], `context "notifyEmails"`))
 	assert.True(t, strings.HasPrefix(lines[2], `context "keySerial"`))
-}
-
-func TestBackupUserPropsCarryTheSettings(t *testing.T) {
-	c, err := config.FromContext(map[string]any{"vaults": "v", "userName": "nas", "keySerial": "4", "notifyEmails": "x@example.com"})
-	require.NoError(t, err)
-	p := c.BackupUserProps("v")
-	assert.Equal(t, "v", *p.VaultName)
-	assert.Equal(t, "nas", *p.UserName)
-	assert.Equal(t, 4.0, *p.KeySerial)
-	assert.Equal(t, []string{"x@example.com"}, p.NotifyEmails)
-	assert.NoError(t, p.Validate())
-}
-
-func TestEnvComesFromTheCLIProfileOnlyWhenItFoundAnAccount(t *testing.T) {
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	assert.Nil(t, config.Env(env(map[string]string{"CDK_DEFAULT_REGION": "us-east-1"})), "a region alone is the CLI's fallback")
-	e := config.Env(env(map[string]string{"CDK_DEFAULT_ACCOUNT": "111122223333", "CDK_DEFAULT_REGION": "eu-west-1"}))
-	if assert.NotNil(t, e) {
-		assert.Equal(t, "111122223333", *e.Account)
-		assert.Equal(t, "eu-west-1", *e.Region)
-	}
 }
 
 func TestAcceptsTheCDKsOwnContextKeys(t *testing.T) {
@@ -291,28 +269,24 @@ func TestVaultObjectHoldsEachVaultsSettingsOverTheGlobalOnes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Family-Photos", "Holiday", "Old"}, c.Vaults, "vaults in name order")
 
-	photos := c.BackupUserProps("Family-Photos")
-	assert.Equal(t, qnapglacier.VaultModeExisting, photos.VaultMode)
-	assert.Equal(t, 90.0, *photos.ProtectArchivesDays)
-	assert.Equal(t, map[string]string{"owner": "me"}, photos.VaultTags)
+	photos := c.Settings["Family-Photos"]
+	assert.Equal(t, "existing", photos.Mode)
+	assert.Equal(t, 90.0, photos.ProtectArchivesDays)
+	assert.Equal(t, map[string]string{"owner": "me"}, photos.Tags)
 	assert.Equal(t, []string{"me@example.com"}, photos.NotifyEmails, "global e-mails")
-	assert.Equal(t, 2.0, *photos.KeySerial, "global serial")
-	assert.Nil(t, photos.UserName)
+	assert.Equal(t, 2.0, photos.KeySerial, "global serial")
+	assert.Empty(t, photos.UserName)
 
-	holiday := c.BackupUserProps("Holiday")
-	assert.Equal(t, qnapglacier.VaultModeStack, holiday.VaultMode, "global mode")
-	assert.Nil(t, holiday.ProtectArchivesDays)
-	assert.Nil(t, holiday.VaultTags)
+	holiday := c.Settings["Holiday"]
+	assert.Equal(t, "stack", holiday.Mode, "global mode")
+	assert.Zero(t, holiday.ProtectArchivesDays)
+	assert.Empty(t, holiday.Tags)
 
-	old := c.BackupUserProps("Old")
-	assert.Equal(t, qnapglacier.VaultModeApp, old.VaultMode, "its own mode over the global one")
-	assert.Equal(t, 3.0, *old.KeySerial)
+	old := c.Settings["Old"]
+	assert.Equal(t, "app", old.Mode, "its own mode over the global one")
+	assert.Equal(t, 3.0, old.KeySerial)
 	assert.Equal(t, []string{"old@example.com"}, old.NotifyEmails)
-	assert.Equal(t, "old-nas", *old.UserName, "a user name per vault is fine with several vaults")
-	for _, v := range c.Vaults {
-		p := c.BackupUserProps(v)
-		assert.NoError(t, p.Validate(), v)
-	}
+	assert.Equal(t, "old-nas", old.UserName, "a user name per vault is fine with several vaults")
 }
 
 func TestVaultObjectWorksFromTheCommandLineAndWithPerSettingMaps(t *testing.T) {
@@ -323,10 +297,10 @@ func TestVaultObjectWorksFromTheCommandLineAndWithPerSettingMaps(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a", "b"}, c.Vaults)
-	assert.Equal(t, 30.0, *c.BackupUserProps("a").ProtectArchivesDays)
-	assert.Nil(t, c.BackupUserProps("a").VaultTags)
-	assert.Equal(t, 5.0, *c.BackupUserProps("b").KeySerial)
-	assert.Equal(t, map[string]string{"owner": "me"}, c.BackupUserProps("b").VaultTags)
+	assert.Equal(t, 30.0, c.Settings["a"].ProtectArchivesDays)
+	assert.Empty(t, c.Settings["a"].Tags)
+	assert.Equal(t, 5.0, c.Settings["b"].KeySerial)
+	assert.Equal(t, map[string]string{"owner": "me"}, c.Settings["b"].Tags)
 }
 
 func TestReportsEveryProblemInAVaultsObjectOnItsOwnLine(t *testing.T) {
@@ -367,4 +341,12 @@ func TestMisplacedSettings(t *testing.T) {
 			assert.EqualError(t, err, c.want)
 		})
 	}
+}
+
+// A Go caller's context map may hold Go integers, not JSON's float64.
+func TestGoIntegersReadAsNumbers(t *testing.T) {
+	c, err := config.FromContext(map[string]any{"vaults": "a", "keySerial": 3, "protectArchivesDays": int64(90)})
+	require.NoError(t, err)
+	assert.Equal(t, 3.0, c.Settings["a"].KeySerial)
+	assert.Equal(t, 90.0, c.Settings["a"].ProtectArchivesDays)
 }

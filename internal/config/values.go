@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
@@ -75,14 +74,19 @@ func object(v any) (obj map[string]any, ok bool, err error) {
 	return nil, false, nil
 }
 
-// number reads a numeric setting, a JSON number (cdk.json) or a decimal
-// string (command line), and checks it with validate. allowed says what
+// number reads a numeric setting, a JSON number (cdk.json), a decimal
+// string (command line) or a Go integer (a Go caller's context map), and
+// checks it with validate. allowed says what
 // validate allows, for a value that is not a number at all.
 func number(v any, validate func(float64) error, allowed string) (float64, error) {
 	var n float64
 	switch t := v.(type) {
 	case float64:
 		n = t
+	case int:
+		n = float64(t)
+	case int64:
+		n = float64(t)
 	case string:
 		var err error
 		if n, err = strconv.ParseFloat(strings.TrimSpace(t), 64); err != nil {
@@ -94,12 +98,12 @@ func number(v any, validate func(float64) error, allowed string) (float64, error
 	return n, validate(n)
 }
 
-func parseVaultMode(v any) (qnapglacier.VaultMode, error) {
+func parseVaultMode(v any) (string, error) {
 	m, ok := v.(string)
 	if !ok {
 		return "", fmt.Errorf("%s is not a vault mode: %s", show(v), rules.VaultModeAllowed)
 	}
-	return qnapglacier.VaultMode(m), rules.ValidateVaultMode(m)
+	return m, rules.ValidateVaultMode(m)
 }
 
 func parseProtectDays(v any) (float64, error) {
