@@ -23,59 +23,29 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
-	"github.com/qnap-glacier/qnap-glacier/internal/app"
-	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/qnap-glacier/qnap-glacier/internal/clients"
 	"github.com/qnap-glacier/qnap-glacier/internal/s3sim"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-var fixtures cdktest.Fixtures
-
-func TestMain(m *testing.M) {
-	os.Setenv("CDK_VALIDATION", "false")
-	cdktest.Main(m, &fixtures, "clients")
-}
-
 // The account, region and key of docs/clients.md's examples.
 const (
 	account   = "111122223333"
 	region    = "eu-west-1"
-	target    = "family-photos"
+	target    = clients.Target
 	bucket    = "family-photos-111122223333-eu-west-1"
 	accessKey = "AKIAIOSFODNN7EXAMPLE"
 	secretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 )
 
-// setting is a bucket target's settings in cdk.json.
-type setting struct {
-	name     string
-	settings map[string]any
-}
-
-var settings = []setting{
-	{"default", map[string]any{}},
-	{"protectArchivesDays=90", map[string]any{"protectArchivesDays": 90}},
-}
-
-// bucketTemplate synthesizes the app, as cdk synth does with no profile
-// (environment-agnostic), with the bucket target "family-photos" and the
-// given settings, once per setting, and reads the bucket's template.
-func bucketTemplate(t *testing.T, s setting) s3sim.Template {
+// bucketTemplate reads the template that cdk synth writes, with no
+// profile (environment-agnostic), for the bucket target "family-photos"
+// with the given settings: the app's own tests hold the file equal to the
+// app's output (clients.Setting.TemplateFile).
+func bucketTemplate(t *testing.T, s clients.Setting) s3sim.Template {
 	t.Helper()
-	tpls := fixtures.App(t, "bucket "+s.name, func() awscdk.App {
-		ctx := cdktest.CdkJSONContext(t, "../../cdk.json")
-		ctx["buckets"] = map[string]any{target: s.settings}
-		a, err := app.New(&awscdk.AppProps{Context: &ctx, BuiltinCloudFormationValidation: jsii.Bool(false), Outdir: jsii.String(fixtures.TempDir(t))},
-			func(string) string { return "" })
-		require.NoError(t, err)
-		return a
-	})
-	tpl, ok := tpls["QnapGlacier-"+target]
-	require.True(t, ok, "stack QnapGlacier-%s in %v", target, tpls)
-	doc, err := json.Marshal(*tpl.ToJSON())
+	doc, err := os.ReadFile(s.TemplateFile())
 	require.NoError(t, err)
 	tt, err := s3sim.FromTemplate(doc, account, region)
 	require.NoError(t, err)
@@ -83,16 +53,12 @@ func bucketTemplate(t *testing.T, s setting) s3sim.Template {
 	return tt
 }
 
-// bucketTemplates synthesizes (once) the template of every setting, by
-// name. The tests call it before t.Parallel(): every CDK call happens while
-// the tests run one at a time (one jsii kernel per test binary, not safe for
-// concurrent use); what runs in parallel afterwards is the local bucket and
-// the clients, other processes.
+// bucketTemplates reads the template of every setting, by name.
 func bucketTemplates(t *testing.T) map[string]s3sim.Template {
 	t.Helper()
 	out := map[string]s3sim.Template{}
-	for _, s := range settings {
-		out[s.name] = bucketTemplate(t, s)
+	for _, s := range clients.Settings {
+		out[s.Name] = bucketTemplate(t, s)
 	}
 	return out
 }
@@ -305,13 +271,13 @@ func TestRclone160CompletesTheRoutineWithTheGuidesSettings(t *testing.T) {
 	docs := docBlocks(t)
 	tts := bucketTemplates(t)
 	t.Parallel() // no CDK call from here on
-	for _, s := range settings {
-		t.Run(s.name, func(t *testing.T) {
+	for _, s := range clients.Settings {
+		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
 			start := time.Now()
-			srv := s3sim.Start(t, tts[s.name].Options(accessKey, secretKey))
+			srv := s3sim.Start(t, tts[s.Name].Options(accessKey, secretKey))
 			rcloneRoutine(t, srv, "rclone", docs["rclone.conf"], docs)
-			t.Logf("rclone routine (%s): %s in %s", s.name, summary(srv.Log()), time.Since(start).Round(time.Millisecond))
+			t.Logf("rclone routine (%s): %s in %s", s.Name, summary(srv.Log()), time.Since(start).Round(time.Millisecond))
 		})
 	}
 }
@@ -322,7 +288,7 @@ func TestRclone160WithoutTheACLSettingCannotUpload(t *testing.T) {
 	conf := docs["rclone.conf"]
 	require.Contains(t, conf, "acl = bucket-owner-full-control\n")
 	conf = strings.Replace(conf, "acl = bucket-owner-full-control\n", "", 1)
-	tt := bucketTemplate(t, settings[1])
+	tt := bucketTemplate(t, clients.Settings[1])
 	t.Parallel() // no CDK call from here on
 	srv := s3sim.Start(t, tt.Options(accessKey, secretKey))
 	env := rcloneEnv(t, srv, conf)
@@ -347,7 +313,7 @@ func TestRcloneWithoutNoCheckBucketIsRefusedCreateBucket(t *testing.T) {
 	conf := docs["rclone.conf"]
 	require.Contains(t, conf, "no_check_bucket = true\n")
 	conf = strings.Replace(conf, "no_check_bucket = true\n", "", 1)
-	tt := bucketTemplate(t, settings[0])
+	tt := bucketTemplate(t, clients.Settings[0])
 	t.Parallel() // no CDK call from here on
 	srv := s3sim.Start(t, tt.Options(accessKey, secretKey))
 	src := photos(t)
@@ -399,17 +365,17 @@ func TestCurrentRcloneCompletesTheRoutineWithNoACLSetting(t *testing.T) {
 	require.NotContains(t, conf, "acl")
 	tts := bucketTemplates(t)
 	t.Parallel() // no CDK call from here on
-	for _, s := range settings {
-		t.Run(s.name, func(t *testing.T) {
+	for _, s := range clients.Settings {
+		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
-			srv := s3sim.Start(t, tts[s.name].Options(accessKey, secretKey))
+			srv := s3sim.Start(t, tts[s.Name].Options(accessKey, secretKey))
 			rcloneRoutine(t, srv, binary, conf, docs)
 			for _, e := range srv.Log() {
 				if len(e.Authz) > 0 && e.Authz[0].Context["s3:x-amz-acl"] != nil {
 					t.Errorf("sent an ACL: %s", e)
 				}
 			}
-			t.Logf("current rclone routine (%s): %s", s.name, summary(srv.Log()))
+			t.Logf("current rclone routine (%s): %s", s.Name, summary(srv.Log()))
 		})
 	}
 }
@@ -435,11 +401,11 @@ func TestRestic014CompletesTheRoutineWithTheGuidesSettings(t *testing.T) {
 	docs := docBlocks(t)
 	tts := bucketTemplates(t)
 	t.Parallel() // no CDK call from here on
-	for _, s := range settings {
-		t.Run(s.name, func(t *testing.T) {
+	for _, s := range clients.Settings {
+		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
 			start := time.Now()
-			srv := s3sim.Start(t, tts[s.name].Options(accessKey, secretKey))
+			srv := s3sim.Start(t, tts[s.Name].Options(accessKey, secretKey))
 			env := resticEnv(t, srv, docs)
 			src, restore := photos(t), t.TempDir()
 			repl := strings.NewReplacer("/share/Photos", src, "/share/Restore", restore)
@@ -472,7 +438,7 @@ func TestRestic014CompletesTheRoutineWithTheGuidesSettings(t *testing.T) {
 			for _, e := range refused(srv.Log()) {
 				t.Errorf("refused: %s", e)
 			}
-			t.Logf("restic routine (%s): %s in %s", s.name, summary(srv.Log()), time.Since(start).Round(time.Millisecond))
+			t.Logf("restic routine (%s): %s in %s", s.Name, summary(srv.Log()), time.Since(start).Round(time.Millisecond))
 		})
 	}
 }
@@ -506,10 +472,10 @@ func TestTheBucketStillRefusesWhatWouldDestroyOrUnprotectBackups(t *testing.T) {
 	docs := docBlocks(t)
 	tts := bucketTemplates(t)
 	t.Parallel() // no CDK call from here on
-	for _, s := range settings {
-		t.Run(s.name, func(t *testing.T) {
+	for _, s := range clients.Settings {
+		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
-			tt := tts[s.name]
+			tt := tts[s.Name]
 			srv := s3sim.Start(t, tt.Options(accessKey, secretKey))
 			protectDays := 0
 			if tt.DefaultRetention != nil {

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
+	"github.com/qnap-glacier/qnap-glacier/internal/clients"
+	"github.com/qnap-glacier/qnap-glacier/internal/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite the bucket templates the client tests read (internal/clients/testdata) from the app's output")
+
+// assetHash matches the content hash in an asset's S3 key, which changes
+// with every aws-cdk-lib release.
+var assetHash = regexp.MustCompile(`[0-9a-f]{64}(\.zip|\.json)`)
+
+// TestClientTemplatesAreTheAppsOwn holds the templates that the real
+// clients run against (internal/clients reads them, so that its tests
+// compile and start no CDK) equal to what the app synthesizes for the same
+// cdk.json, except CDK's analytics metadata and asset hashes. After a
+// change to what a bucket stack synthesizes, run
+//
+//	go test . -run ClientTemplates -update
+//
+// review the diff of internal/clients/testdata, and run the client tests.
+func TestClientTemplatesAreTheAppsOwn(t *testing.T) {
+	for _, s := range clients.Settings {
+		t.Run(s.Name, func(t *testing.T) {
+			ctx := cdktest.CdkJSONContext(t, "cdk.json")
+			maps.Copy(ctx, s.Context())
+			tpl, ok := walkthroughTemplates(t, ctx)[rules.StackName(clients.Target)]
+			require.True(t, ok, "the app builds stack %s", rules.StackName(clients.Target))
+			doc := *tpl.ToJSON()
+			delete(doc["Resources"].(map[string]any), "CDKMetadata")
+			got, err := json.MarshalIndent(doc, "", "  ")
+			require.NoError(t, err)
+			got = append(assetHash.ReplaceAll(got, []byte("<asset-hash>$1")), '\n')
+
+			path := filepath.Join("internal", "clients", s.TemplateFile())
+			if *update {
+				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+				require.NoError(t, os.WriteFile(path, got, 0o644))
+				return
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err, "no template yet: run go test . -run ClientTemplates -update")
+			assert.True(t, bytes.Equal(want, got), "%s differs from what the app synthesizes; if the change is intended, "+
+				"run go test . -run ClientTemplates -update, review the diff and run go test ./internal/clients", path)
+		})
+	}
+}
