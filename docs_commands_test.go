@@ -145,6 +145,9 @@ func TestEveryDocCommandIsExercised(t *testing.T) {
 // stack it names, or says it prints, against the stacks that the page's
 // cdk.json edit builds.
 func TestCDKCommandsInTheDocsAreTheCLIs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs the CDK CLI; go test ./... runs it")
+	}
 	t.Parallel() // no CDK call in this process: it runs other programs
 	cdk, err := filepath.Abs("node_modules/.bin/cdk")
 	require.NoError(t, err)
@@ -216,6 +219,9 @@ type awsCall struct {
 // the API call it makes (or, for `aws configure`, the profile it writes)
 // and what it prints where the docs say.
 func TestAWSCommandsInTheDocsCallWhatTheySay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs the AWS CLI; go test ./... runs it")
+	}
 	t.Parallel() // no CDK call in this process: it runs other programs
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Skip("the AWS CLI is not installed: apt-get install awscli (or AWS's installer) to run the docs' aws commands against a local endpoint")
@@ -387,6 +393,9 @@ func TestBenchScriptsInTheDocsParse(t *testing.T) {
 // works from the module cache and this module's go.sum, so nothing is
 // downloaded.
 func TestLibraryPageComposesAModule(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds a new module; go test ./... runs it")
+	}
 	t.Parallel() // no CDK call in this process: it runs other programs
 	page := doc(t, "docs/library.md")
 	block := func(marker string) string {

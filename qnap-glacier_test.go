@@ -345,6 +345,9 @@ func failAsApp(t *testing.T, out string, env ...string) string {
 // CLI's own keys are not. ("npx cdk synth -c vault=x" in .ci/run goes
 // through the real CLI.)
 func TestContextFromTheCLIIsCheckedToo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs the CDK CLI; go test ./... runs it")
+	}
 	dir, out := t.TempDir(), t.TempDir()
 	overflow := filepath.Join(dir, "context.json")
 	require.NoError(t, os.WriteFile(overflow, []byte(`{"vaultmode":"existing","aws:cdk:enable-path-metadata":true}`), 0o600))
@@ -365,6 +368,9 @@ qnap-glacier: error: context "vaults": vault "Family-Photos": unknown setting "p
 // cdk.json's objects in CDK_CONTEXT_JSON: a vault or bucket given as null
 // is named, not lost on its way through jsii.
 func TestNullInTheCLIsContextIsNamed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs the CDK CLI; go test ./... runs it")
+	}
 	out := t.TempDir()
 	stderr := failAsApp(t, out, `CDK_CONTEXT_JSON={"vaults":{"A":null},"buckets":{"photos":null,"music":{}}}`)
 	assert.Equal(t, `qnap-glacier: error: context "vaults": vault "A": null is not an object of settings: give {} or settings such as {"vaultMode": "existing"}
@@ -434,6 +440,9 @@ func TestShippedCdkJSONHoldsNoSettingsOfTheOwner(t *testing.T) {
 // on, and two buckets the bucket stacks (protected, and with a given name),
 // and a monthly budget its stack. It is the suite's one synth with the validator.
 func TestEveryModePassesTheStrictCloudFormationValidator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs the CloudFormation validator; go test ./... runs it")
+	}
 	// "cdk synth" without a profile leaves the stacks environment-agnostic;
 	// "cdk deploy" gives the app the account, which puts literal account
 	// IDs where the stack builds ARNs: the validator must pass both.

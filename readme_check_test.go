@@ -82,6 +82,9 @@ func templateJSON(t *testing.T, tpl interface{ ToJSON() *map[string]any }) []byt
 }
 
 func TestReadmeWalkthroughCheckStep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds and runs cmd/check; go test ./... runs it")
+	}
 	readmeCheckCommand(t, "docs/vault.md", "walkthrough check")
 	_, edits := walkthroughEdits(t)
 	ctx := editedCdkJSONContext(t, edits["deploy"])
@@ -114,6 +117,9 @@ func TestReadmeWalkthroughCheckStep(t *testing.T) {
 }
 
 func TestReadmeBucketWalkthroughCheckStep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds and runs cmd/check; go test ./... runs it")
+	}
 	readmeCheckCommand(t, "docs/bucket.md", "bucket walkthrough check")
 	m := bucketWalkthroughEditRe.FindStringSubmatch(doc(t, "docs/bucket.md"))
 	require.NotNil(t, m)

@@ -267,6 +267,9 @@ func rcloneRoutine(t *testing.T, srv *s3sim.Server, binary, conf string, docs ma
 }
 
 func TestRclone160CompletesTheRoutineWithTheGuidesSettings(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs rclone and restic; go test ./... runs it")
+	}
 	need(t, "rclone")
 	docs := docBlocks(t)
 	tts := bucketTemplates(t)
@@ -283,6 +286,9 @@ func TestRclone160CompletesTheRoutineWithTheGuidesSettings(t *testing.T) {
 }
 
 func TestRclone160WithoutTheACLSettingCannotUpload(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs rclone and restic; go test ./... runs it")
+	}
 	need(t, "rclone")
 	docs := docBlocks(t)
 	conf := docs["rclone.conf"]
@@ -308,6 +314,9 @@ func TestRclone160WithoutTheACLSettingCannotUpload(t *testing.T) {
 }
 
 func TestRcloneWithoutNoCheckBucketIsRefusedCreateBucket(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs rclone and restic; go test ./... runs it")
+	}
 	need(t, "rclone")
 	docs := docBlocks(t)
 	conf := docs["rclone.conf"]
@@ -351,6 +360,9 @@ func currentRclone(t *testing.T, docs map[string]string) string {
 }
 
 func TestCurrentRcloneCompletesTheRoutineWithNoACLSetting(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs rclone and restic; go test ./... runs it")
+	}
 	docs := docBlocks(t)
 	binary := currentRclone(t, docs)
 	out, err := run(t, baseEnv(t), binary, "version")
@@ -397,6 +409,9 @@ func resticEnv(t *testing.T, srv *s3sim.Server, docs map[string]string) []string
 }
 
 func TestRestic014CompletesTheRoutineWithTheGuidesSettings(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs rclone and restic; go test ./... runs it")
+	}
 	need(t, "restic")
 	docs := docBlocks(t)
 	tts := bucketTemplates(t)
@@ -469,6 +484,9 @@ func userRequest(t *testing.T, srv *s3sim.Server, method, path, body string, hdr
 }
 
 func TestTheBucketStillRefusesWhatWouldDestroyOrUnprotectBackups(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs rclone and restic; go test ./... runs it")
+	}
 	docs := docBlocks(t)
 	tts := bucketTemplates(t)
 	t.Parallel() // no CDK call from here on

@@ -315,12 +315,18 @@ func lifecycle(t *testing.T, vault string, types []string) {
 }
 
 func TestExistingModeDeploysUpdatesAndDeletesAgainstGlacier(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs the deploy-time code in Node; go test ./... runs it")
+	}
 	lifecycle(t, existingVault, []string{
 		"Custom::GlacierVaultAccessPolicy", "Custom::GlacierVaultNotifications", "Custom::GlacierVaultTags",
 	})
 }
 
 func TestStackModeCreatesTheVaultFirstAndNeverDeletesIt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs the deploy-time code in Node; go test ./... runs it")
+	}
 	lifecycle(t, stackVault, []string{
 		"Custom::GlacierVault",
 		"Custom::GlacierVaultAccessPolicy", "Custom::GlacierVaultNotifications", "Custom::GlacierVaultTags",
@@ -339,6 +345,9 @@ func TestStackModeCreatesTheVaultFirstAndNeverDeletesIt(t *testing.T) {
 // Create failed, with the physical ID the failed answer carried; that
 // Delete must succeed, or the stack is stuck in ROLLBACK_FAILED.
 func TestAMissingVaultFailsTheDeployAndRollsBackCleanly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: runs the deploy-time code in Node; go test ./... runs it")
+	}
 	st := stack(t, first, existingVault)
 	d := newDeployment(t, st)
 	for _, cr := range vaultCalls(st) {

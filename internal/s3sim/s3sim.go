@@ -218,7 +218,7 @@ type Server struct {
 	proxy   *httptest.Server
 	faker   http.Handler
 	backend *s3mem.Backend
-	eval    *evaluator
+	eval    *session
 	users   map[string]User
 
 	mu     sync.Mutex
@@ -275,7 +275,7 @@ func Start(t testing.TB, o Options) *Server {
 	if len(o.BucketPolicy) > 0 {
 		rp = o.BucketPolicy
 	}
-	eval, err := startEvaluator(t.TempDir(), nm, map[string]any{"users": users, "resourcePolicy": rp, "accountId": o.Account})
+	eval, err := newSession(nm, map[string]any{"users": users, "resourcePolicy": rp, "accountId": o.Account})
 	if err != nil {
 		t.Fatal(err)
 	}
