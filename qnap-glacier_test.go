@@ -346,7 +346,7 @@ func failAsApp(t *testing.T, out string, env ...string) string {
 // through the real CLI.)
 func TestContextFromTheCLIIsCheckedToo(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short: runs the CDK CLI; go test ./... runs it")
+		t.Skip("-short: starts the app as a process of its own; go test ./... runs it")
 	}
 	dir, out := t.TempDir(), t.TempDir()
 	overflow := filepath.Join(dir, "context.json")
@@ -369,7 +369,7 @@ qnap-glacier: error: context "vaults": vault "Family-Photos": unknown setting "p
 // is named, not lost on its way through jsii.
 func TestNullInTheCLIsContextIsNamed(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short: runs the CDK CLI; go test ./... runs it")
+		t.Skip("-short: starts the app as a process of its own; go test ./... runs it")
 	}
 	out := t.TempDir()
 	stderr := failAsApp(t, out, `CDK_CONTEXT_JSON={"vaults":{"A":null},"buckets":{"photos":null,"music":{}}}`)
