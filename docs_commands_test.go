@@ -423,8 +423,10 @@ func TestBenchScriptsInTheDocsParse(t *testing.T) {
 // TestLibraryPageComposesAModule follows docs/library.md in a new module
 // beside a clone of this one: the set-up commands, the page's main.go and
 // the build, as written, then runs the app it built and finds its template. Go
-// works from the module cache and this module's go.sum, so nothing is
-// downloaded.
+// works from the module cache and this module's go.sum; "go mod tidy" also
+// wants the modules that the tests of the app's dependencies import, which
+// "go test" never compiled, and fetches them from the module proxy the first
+// time, as it would for a reader.
 func TestLibraryPageComposesAModule(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: builds a new module; go test ./... runs it")
