@@ -18,14 +18,15 @@ type claimant struct {
 func (c claimant) path() string { return *c.scope.Node().Path() + "/" + c.id }
 
 // claimNames takes the IAM user and managed policy names of a BackupUser
-// or BackupBucket (id, under scope, in stack) for its stack, or reports who
-// has them. The claims live on the Go side (stackState): keeping them in
-// the construct tree cost a dozen jsii round trips per target. policyField is the prop the policy name derives from
-// ("VaultName", "Name"), for the message. IAM names are unique per account
-// and ignore letter case, so two targets in one stack whose names differ
-// only in case ("Photos-user", "photos-user"), or two for the same vault or
-// bucket, would synthesize but fail at deploy. Names that are tokens cannot
-// be compared and are not claimed.
+// or BackupBucket (id, under scope, in stack) for its stack, or reports
+// who has them. The claims live on the Go side (stackState): keeping them
+// in the construct tree cost a dozen jsii round trips per target.
+// policyField is the prop the policy name derives from ("VaultName",
+// "Name"), for the message. IAM names are unique per account and ignore
+// letter case, so two targets in one stack whose names differ only in
+// case ("Photos-user", "photos-user"), or two for the same vault or
+// bucket, would synthesize but fail at deploy. Names that are tokens
+// cannot be compared and are not claimed.
 func claimNames(stack awscdk.Stack, scope constructs.Construct, id, userName, policyName, policyField string) error {
 	names := stateOf(stack).claims
 	claims := []struct{ kind, field, name string }{
