@@ -186,6 +186,8 @@ func (p *BackupUserProps) Validate() error {
 	}
 	if err := rules.ValidateVaultTags(p.VaultTags, isTokenText); err != nil {
 		errs = append(errs, inField("VaultTags", ": ", err)...)
+	} else if err := watcherTagProblem(p); err != nil {
+		errs = append(errs, fmt.Errorf("VaultTags: %w", err))
 	} else if err := watcherEnvProblem(p); err != nil {
 		errs = append(errs, fmt.Errorf("VaultTags: %w", err))
 	}

@@ -2,6 +2,7 @@ package qnapglacier_test
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -109,5 +110,30 @@ func TestRejectsTagsTheAppModeWatcherCannotCarry(t *testing.T) {
 				assert.Regexp(t, `this vault can carry at most \d+ characters of tags`, err.Error())
 			}
 		})
+	}
+}
+
+// In app mode the watcher keeps a message SNS refused in a vault tag until
+// it is sent, so the owner's tags leave it one of Glacier's 50: 2 are the
+// stack's, 47 the owner's at most.
+func TestAppModeLeavesTheWatcherOneTagForAnUnsentMessage(t *testing.T) {
+	tags := func(n int) map[string]string {
+		m := map[string]string{}
+		for i := range n {
+			m[fmt.Sprintf("t%02d", i)] = "v"
+		}
+		return m
+	}
+	props := func(n int, mode qnapglacier.VaultMode) *qnapglacier.BackupUserProps {
+		return &qnapglacier.BackupUserProps{VaultName: jsii.String("Photos"), VaultTags: tags(n), VaultMode: mode}
+	}
+	assert.NoError(t, props(rules.MaxVaultTags-1, "").Validate())
+	assert.EqualError(t, props(rules.MaxVaultTags, qnapglacier.VaultModeApp).Validate(),
+		"VaultTags: 48 tags: at most 47 in app mode, where the watcher needs one of Glacier's 50 tags per vault "+
+			"(qnap-glacier:unsent) to keep a message SNS refused until it is sent; use fewer tags, or existing mode once the vault exists")
+	assert.NoError(t, props(rules.MaxVaultTags, qnapglacier.VaultModeExisting).Validate(), "existing mode has no watcher")
+	code, err := os.ReadFile("watcher.js")
+	if assert.NoError(t, err) {
+		assert.Contains(t, string(code), "const UNSENT = 'qnap-glacier:unsent';", "the tag the message names is the watcher's")
 	}
 }

@@ -71,6 +71,22 @@ func watcherEnvProblem(p *BackupUserProps) error {
 		len(tags), maxLambdaEnv, len(tags)-(size-maxLambdaEnv))
 }
 
+// unsentTag is the vault tag in which the watcher keeps a message that SNS
+// refused, until a later run sends it (watcher.js, UNSENT).
+const unsentTag = "qnap-glacier:unsent"
+
+// watcherTagProblem reports, in app mode, tags that leave the watcher no
+// room for unsentTag within Glacier's 50 tags per vault: a message SNS
+// refused would then be lost.
+func watcherTagProblem(p *BackupUserProps) error {
+	if (p.VaultMode != "" && p.VaultMode != VaultModeApp) || len(p.VaultTags) <= rules.MaxVaultTags-1 {
+		return nil
+	}
+	return fmt.Errorf("%d tags: at most %d in app mode, where the watcher needs one of Glacier's 50 tags per vault "+
+		"(%s) to keep a message SNS refused until it is sent; use fewer tags, or existing mode once the vault exists",
+		len(p.VaultTags), rules.MaxVaultTags-1, unsentTag)
+}
+
 // watcherEnv is the watcher's environment, with topicArn and the vault
 // ARN in the policy given as text.
 func watcherEnv(p *BackupUserProps, topicArn, vaultArn string) map[string]string {

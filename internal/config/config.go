@@ -230,6 +230,12 @@ func FromContext(ctx map[string]any) (*Config, error) {
 			errs.add(fmt.Sprintf("%s: setting %q", inVaultObject(vault), k), st.set(&s, own[vault][k]))
 		}
 		c.Settings[vault] = s
+		if (s.Mode == "" || s.Mode == "app") && len(s.Tags) > rules.MaxVaultTags-1 {
+			errs.add(fmt.Sprintf("%s: vault %q", inSetting(KeyVaultTags), vault), fmt.Errorf(
+				"%d tags: at most %d in app mode, where the watcher needs one of Glacier's 50 tags per vault (qnap-glacier:unsent) "+
+					"to keep a message SNS refused until it is sent; use fewer tags, or \"vaultMode\": \"existing\" once the vault exists",
+				len(s.Tags), rules.MaxVaultTags-1))
+		}
 	}
 	errs.add(inSetting(KeyVaults), userNameCollisions(c))
 	c.Buckets = buckets

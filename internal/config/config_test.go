@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -349,4 +350,19 @@ func TestGoIntegersReadAsNumbers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3.0, c.Settings["a"].KeySerial)
 	assert.Equal(t, 90.0, c.Settings["a"].ProtectArchivesDays)
+}
+
+// In app mode the watcher needs one of the vault's 50 tags for a message
+// SNS refused: 47 of the owner's at most, named as the setting.
+func TestAppModeVaultLeavesOneTagForTheWatcher(t *testing.T) {
+	tags := map[string]any{}
+	for i := range 48 {
+		tags[fmt.Sprintf("t%02d", i)] = "v"
+	}
+	_, err := config.FromContext(map[string]any{"vaults": "Photos", "vaultTags": tags})
+	assert.EqualError(t, err, `context "vaultTags": vault "Photos": 48 tags: at most 47 in app mode, where the watcher needs one of `+
+		`Glacier's 50 tags per vault (qnap-glacier:unsent) to keep a message SNS refused until it is sent; use fewer tags, `+
+		`or "vaultMode": "existing" once the vault exists`)
+	_, err = config.FromContext(map[string]any{"vaults": "Photos", "vaultTags": tags, "vaultMode": "existing"})
+	assert.NoError(t, err, "existing mode has no watcher")
 }
