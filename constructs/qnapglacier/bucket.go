@@ -156,8 +156,9 @@ func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucket
 		secretKey:         p.SecretEncryptionKey,
 	})
 
-	b.bucket = newBucket(this, &p, b.bucketName, b.creds.user)
-	n := newRestoreNotifications(this, stack, &p, b.bucket, b.bucketName, bucketArn)
+	var cfnBucket awss3.CfnBucket
+	b.bucket, cfnBucket = newBucket(this, &p, b.bucketName, b.creds.user)
+	n := newRestoreNotifications(this, stack, &p, cfnBucket, b.bucketName, bucketArn)
 	b.topic, b.topicArn, b.alarm, b.digest, b.digestArn = n.topic, n.topicArn, n.alarm, n.digest, n.digestArn
 	return b
 }
@@ -208,7 +209,7 @@ func nagResource(stack awscdk.Stack, value *string) string {
 // newBucket creates the bucket: versioned, private, encrypted, TLS only,
 // owned by the bucket owner, kept when the stack goes, with Object Lock
 // (protection) and the lifecycle that archives and expires.
-func newBucket(scope constructs.Construct, p *BackupBucketProps, name *string, user awsiam.IUser) awss3.Bucket {
+func newBucket(scope constructs.Construct, p *BackupBucketProps, name *string, user awsiam.IUser) (awss3.Bucket, awss3.CfnBucket) {
 	props := &awss3.BucketProps{
 		BucketName:        name,
 		Versioned:         jsii.Bool(true),
@@ -245,25 +246,33 @@ func newBucket(scope constructs.Construct, p *BackupBucketProps, name *string, u
 	}
 	// "Bucket" is the construct ID of the bucket holding the backups.
 	bucket := awss3.NewBucket(scope, jsii.String("Bucket"), props)
-	bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        jsii.String("DenyTheBackupUserDestructiveActions"),
-		Effect:     awsiam.Effect_DENY,
-		Principals: &[]awsiam.IPrincipal{awsiam.NewArnPrincipal(user.UserArn())},
-		Actions:    jsii.Strings(rules.BucketDeniedActions...),
-		Resources:  &[]*string{bucket.BucketArn(), bucket.ArnForObjects(jsii.String("*"))},
-	}))
-	bucket.AddToResourcePolicy(bucketACLDenial(user.UserArn(), bucket.ArnForObjects(jsii.String("*"))))
-	for _, st := range bucketRetentionDenials(user.UserArn(), bucket.ArnForObjects(jsii.String("*")), *p.ProtectArchivesDays) {
-		bucket.AddToResourcePolicy(st)
+	// EnforceSSL has made the bucket's policy, with its TLS-only statement:
+	// the denials go into the same document, as AddToResourcePolicy would
+	// put them, in one call rather than four (each also reads its result).
+	principal := awsiam.NewArnPrincipal(user.UserArn())
+	objects := bucket.ArnForObjects(jsii.String("*"))
+	denials := []awsiam.PolicyStatement{
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:        jsii.String("DenyTheBackupUserDestructiveActions"),
+			Effect:     awsiam.Effect_DENY,
+			Principals: &[]awsiam.IPrincipal{principal},
+			Actions:    jsii.Strings(rules.BucketDeniedActions...),
+			Resources:  &[]*string{bucket.BucketArn(), objects},
+		}),
+		bucketACLDenial(principal, objects),
 	}
+	denials = append(denials, bucketRetentionDenials(principal, objects, *p.ProtectArchivesDays)...)
+	policy := bucket.Policy()
+	policy.Document().AddStatements(denials...)
 	// The retained bucket keeps its TLS-only and deny statements after
 	// cdk destroy: without them the backups would lie in a bucket that
 	// takes plain HTTP and lets a stolen key do what the stack forbade.
-	bucket.Policy().ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
-	suppressNagOnNew(bucket, nagSuppression{
+	policy.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
+	cfn := bucket.Node().DefaultChild().(awss3.CfnBucket)
+	addNagToResource(cfn, false, []nagSuppression{{
 		id: "AwsSolutions-S1",
 		reason: "Server access logs would need a second bucket, cost money, and record only the NAS's own requests; " +
 			"the bucket is private, its one user is scoped to it and cannot delete versions.",
-	})
-	return bucket
+	}})
+	return bucket, cfn
 }

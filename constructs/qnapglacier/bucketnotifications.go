@@ -34,31 +34,36 @@ const restoreDigestPeriodHours = 1
 //     one back to OK, and each change is one message to digest, to which
 //     the e-mails subscribe. A whole restore is two e-mails: "restores are
 //     completing" and "none in the last hour". Cost: one standard alarm.
-func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *BackupBucketProps, bucket awss3.Bucket, bucketName, bucketArn *string) restoreNotifications {
+func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *BackupBucketProps, cfnBucket awss3.CfnBucket, bucketName, bucketArn *string) restoreNotifications {
 	var topic awssns.ITopic
 	var topicArn *string
+	// What the bucket waits for: S3 checks at deploy that the topic lets it
+	// publish, so the topic's policy must exist first.
+	var topicPolicy constructs.IDependable
+	account := stack.Account()
 	if p.Topic == nil {
 		// newTopic is shared with the vault path: it enforces TLS. Only S3,
 		// for this bucket, may publish to it.
 		var own awssns.Topic
 		own, topicArn = newTopic(scope, fitName("S3 restores ", *p.Name, "", maxDisplayNameLen))
-		own.AddToResourcePolicy(s3PublishStatement("AllowS3PublishFromTheBackupBucket", topicArn, bucketArn, stack.Account()))
-		topic = own
+		added := own.AddToResourcePolicy(s3PublishStatement("AllowS3PublishFromTheBackupBucket", topicArn, bucketArn, account))
+		topic, topicPolicy = own, added.PolicyDependable
 	} else {
 		topic, topicArn = p.Topic, p.Topic.TopicArn()
-		letS3Publish(scope, topic, bucketArn, stack.Account())
+		letS3Publish(scope, topic, bucketArn, account)
+		// An imported topic has no policy here.
+		if policy := topic.Node().TryFindChild(jsii.String("Policy")); policy != nil {
+			topicPolicy = policy
+		}
 	}
-	cfnBucket := bucket.Node().DefaultChild().(awss3.CfnBucket)
 	cfnBucket.SetNotificationConfiguration(&awss3.CfnBucket_NotificationConfigurationProperty{
 		TopicConfigurations: &[]*awss3.CfnBucket_TopicConfigurationProperty{{
 			Event: jsii.String(restoreCompleted),
 			Topic: topicArn,
 		}},
 	})
-	// S3 checks at deploy that the topic lets it publish: the bucket waits
-	// for the topic's policy (an imported topic has none here).
-	if policy := topic.Node().TryFindChild(jsii.String("Policy")); policy != nil {
-		cfnBucket.Node().AddDependency(policy)
+	if topicPolicy != nil {
+		cfnBucket.Node().AddDependency(topicPolicy)
 	}
 
 	// "RestoreAlarm" and "Digest" are construct IDs of live resources:
@@ -95,7 +100,7 @@ func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *
 		"Resource":  digestArn,
 		"Condition": map[string]any{
 			"ArnEquals":    map[string]any{"aws:SourceArn": alarm.AlarmArn()},
-			"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()},
+			"StringEquals": map[string]any{"aws:SourceAccount": account},
 		},
 	}))
 	subscribeEmails(scope, digest, p.NotifyEmails)

@@ -22,12 +22,12 @@ import (
 // protection off (protectDays 0) the user can set no retention at all.
 // Uploads without Object Lock headers carry neither condition key and get
 // the bucket's default retention, which only the stack sets.
-func bucketRetentionDenials(user, objects *string, protectDays float64) []awsiam.PolicyStatement {
+func bucketRetentionDenials(user awsiam.IPrincipal, objects *string, protectDays float64) []awsiam.PolicyStatement {
 	deny := func(sid string, condition map[string]any) awsiam.PolicyStatement {
 		return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:        jsii.String(sid),
 			Effect:     awsiam.Effect_DENY,
-			Principals: &[]awsiam.IPrincipal{awsiam.NewArnPrincipal(user)},
+			Principals: &[]awsiam.IPrincipal{user},
 			Actions:    jsii.Strings(rules.BucketRetentionActions...),
 			Resources:  &[]*string{objects},
 			Conditions: &condition,
@@ -49,11 +49,11 @@ func bucketRetentionDenials(user, objects *string, protectDays float64) []awsiam
 // bucket-owner-full-control, including an ACL in a request body or grant
 // headers, which carry no x-amz-acl at all (StringNotEquals matches a
 // missing key).
-func bucketACLDenial(user, objects *string) awsiam.PolicyStatement {
+func bucketACLDenial(user awsiam.IPrincipal, objects *string) awsiam.PolicyStatement {
 	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:        jsii.String("DenyTheBackupUserObjectACLsButBucketOwnerFullControl"),
 		Effect:     awsiam.Effect_DENY,
-		Principals: &[]awsiam.IPrincipal{awsiam.NewArnPrincipal(user)},
+		Principals: &[]awsiam.IPrincipal{user},
 		Actions:    jsii.Strings(slices.Sorted(maps.Keys(rules.BucketACLActions))...),
 		Resources:  &[]*string{objects},
 		Conditions: &map[string]any{"StringNotEquals": map[string]any{"s3:x-amz-acl": rules.BucketObjectACL}},

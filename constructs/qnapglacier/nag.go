@@ -39,6 +39,12 @@ func addNagMetadata(c constructs.IConstruct, keep bool, rules []nagSuppression) 
 	if !ok {
 		panic("qnapglacier: no CloudFormation resource behind " + *c.Node().Path())
 	}
+	addNagToResource(cfn, keep, rules)
+}
+
+// addNagToResource records rules on cfn; keep reads and keeps what is
+// recorded there already (a jsii round trip).
+func addNagToResource(cfn awscdk.CfnResource, keep bool, rules []nagSuppression) {
 	// Keep what others (the caller, cdk-nag's NagSuppressions) recorded on
 	// the same resource, and record each rule once.
 	var list []any
