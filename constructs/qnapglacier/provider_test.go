@@ -53,7 +53,7 @@ func TestACallersEarlierAwsCustomResourceKeepsItsFunctionAndGetsTheVaultPermissi
 		for _, s := range cdktest.Props(p)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
 			st := s.(map[string]any)
 			if st["Action"] == "glacier:DescribeVault" {
-				continue // the account check's (accountcheck_test.go)
+				continue // the account check's (vaultaccountcheck_test.go)
 			}
 			if st["Resource"] != nil && assert.ObjectsAreEqual(vaultArn(defaultVault), st["Resource"]) {
 				found = true

@@ -14,7 +14,7 @@ import (
 // rather than in the construct tree, where each look-up would be a jsii
 // round trip: the IAM names claimed so far (unique.go), the custom-resource
 // provider and the account check, once made (provider.go,
-// accountcheck.go), and values its Lambda functions share. jsii hands Go
+// vaultaccountcheck.go), and values its Lambda functions share. jsii hands Go
 // the same value for a stack each time, so the stack is the key.
 type stackState struct {
 	claims       map[string]claimant

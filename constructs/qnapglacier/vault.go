@@ -53,7 +53,7 @@ type vaultCall struct {
 // and configure the vault at deploy time (existing and stack modes): notifications to
 // topicArn, tags, and the archive protection policy. In app mode, where
 // the NAS creates the vault later, it adds the watcher that configures the
-// vault once it exists (watcher.go). It returns the construct holding
+// vault once it exists (vaultwatcher.go). It returns the construct holding
 // them.
 func configureVault(stack awscdk.Stack, scope constructs.Construct, p *BackupUserProps, vaultArn *string, topic awssns.ITopic, topicArn, account *string, ownTopic bool) constructs.Construct {
 	// "Vault" and the IDs below are the construct IDs of live resources:

@@ -47,7 +47,7 @@ func appProtectedTemplate(t *testing.T) assertions.Template {
 
 // customResources returns the template's custom resources of each type.
 // (The stack's Glacier account check, every mode's, is left out: see
-// accountcheck_test.go.)
+// vaultaccountcheck_test.go.)
 func customResources(tpl assertions.Template) map[string]map[string]any {
 	byType := map[string]map[string]any{}
 	resources := (*tpl.ToJSON())["Resources"].(map[string]any)
@@ -138,7 +138,7 @@ func TestAppModeWatchesForTheVaultTheNASCreates(t *testing.T) {
 	assert.Equal(t, map[string]any{"Fn::GetAtt": []any{fnID, "Arn"}}, targets[0].(map[string]any)["Arn"])
 
 	// The watcher's own log group (the stack's other one is the account
-	// check's, accountcheck_test.go).
+	// check's, vaultaccountcheck_test.go).
 	logsRef := props["LoggingConfig"].(map[string]any)["LogGroup"].(map[string]any)["Ref"].(string)
 	logs := cdktest.Resources(tpl, "AWS::Logs::LogGroup")[logsRef]
 	require.NotNil(t, logs, "the watcher logs to a log group of the stack")

@@ -145,7 +145,7 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 	}
 	b.vaultConfig = configureVault(stack, this, &p, b.vaultArn, b.topic, topicArn, account, ownTopic)
 	// Nothing of the BackupUser is created before the check has found that
-	// Glacier serves the account (accountcheck.go).
+	// Glacier serves the account (vaultaccountcheck.go).
 	this.Node().AddDependency(accountCheckFor(stack, p.VaultName, b.vaultArn))
 	return b
 }
@@ -161,7 +161,7 @@ func (b *backupUser) VaultMode() VaultMode              { return b.vaultMode }
 func (b *backupUser) VaultConfig() constructs.Construct { return b.vaultConfig }
 
 // Watcher and WatcherAlarm find app mode's watcher in the construct tree
-// (IDs "Watcher", and under it "Function" and "ErrorAlarm", watcher.go),
+// (IDs "Watcher", and under it "Function" and "ErrorAlarm", vaultwatcher.go),
 // so building a BackupUser costs no extra call to the CDK for a caller who
 // never asks.
 func (b *backupUser) Watcher() awslambda.IFunction {
