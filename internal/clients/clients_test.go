@@ -92,9 +92,19 @@ func commands(block string) [][]string {
 	return out
 }
 
-// need skips the test when a client binary is missing.
+// skipInShort skips a test that runs the clients under go test -short,
+// the quick loop; go test ./... runs it.
+func skipInShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: runs rclone and restic; go test ./... runs it")
+	}
+}
+
+// need skips the test under -short, and when a client binary is missing.
 func need(t *testing.T, bins ...string) {
 	t.Helper()
+	skipInShort(t)
 	for _, b := range bins {
 		if _, err := exec.LookPath(b); err != nil {
 			t.Skipf("%s not found: install it with apt-get install rclone restic", b)
@@ -267,13 +277,10 @@ func rcloneRoutine(t *testing.T, srv *s3sim.Server, binary, conf string, docs ma
 }
 
 func TestRclone160CompletesTheRoutineWithTheGuidesSettings(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: runs rclone and restic; go test ./... runs it")
-	}
 	need(t, "rclone")
 	docs := docBlocks(t)
 	tts := bucketTemplates(t)
-	t.Parallel() // no CDK call from here on
+	t.Parallel()
 	for _, s := range clients.Settings {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
@@ -286,16 +293,13 @@ func TestRclone160CompletesTheRoutineWithTheGuidesSettings(t *testing.T) {
 }
 
 func TestRclone160WithoutTheACLSettingCannotUpload(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: runs rclone and restic; go test ./... runs it")
-	}
 	need(t, "rclone")
 	docs := docBlocks(t)
 	conf := docs["rclone.conf"]
 	require.Contains(t, conf, "acl = bucket-owner-full-control\n")
 	conf = strings.Replace(conf, "acl = bucket-owner-full-control\n", "", 1)
 	tt := bucketTemplate(t, clients.Settings[1])
-	t.Parallel() // no CDK call from here on
+	t.Parallel()
 	srv := s3sim.Start(t, tt.Options(accessKey, secretKey))
 	env := rcloneEnv(t, srv, conf)
 	out, err := run(t, env, "rclone", "copy", photos(t), "backup:"+bucket+"/photos")
@@ -314,16 +318,13 @@ func TestRclone160WithoutTheACLSettingCannotUpload(t *testing.T) {
 }
 
 func TestRcloneWithoutNoCheckBucketIsRefusedCreateBucket(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: runs rclone and restic; go test ./... runs it")
-	}
 	need(t, "rclone")
 	docs := docBlocks(t)
 	conf := docs["rclone.conf"]
 	require.Contains(t, conf, "no_check_bucket = true\n")
 	conf = strings.Replace(conf, "no_check_bucket = true\n", "", 1)
 	tt := bucketTemplate(t, clients.Settings[0])
-	t.Parallel() // no CDK call from here on
+	t.Parallel()
 	srv := s3sim.Start(t, tt.Options(accessKey, secretKey))
 	src := photos(t)
 	out, err := run(t, rcloneEnv(t, srv, conf), "rclone", "copyto", filepath.Join(src, "notes.txt"), "backup:"+bucket+"/notes.txt")
@@ -360,9 +361,7 @@ func currentRclone(t *testing.T, docs map[string]string) string {
 }
 
 func TestCurrentRcloneCompletesTheRoutineWithNoACLSetting(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: runs rclone and restic; go test ./... runs it")
-	}
+	skipInShort(t)
 	docs := docBlocks(t)
 	binary := currentRclone(t, docs)
 	out, err := run(t, baseEnv(t), binary, "version")
@@ -376,7 +375,7 @@ func TestCurrentRcloneCompletesTheRoutineWithNoACLSetting(t *testing.T) {
 	conf := strings.Replace(docs["rclone.conf"], "acl = bucket-owner-full-control\n", "", 1)
 	require.NotContains(t, conf, "acl")
 	tts := bucketTemplates(t)
-	t.Parallel() // no CDK call from here on
+	t.Parallel()
 	for _, s := range clients.Settings {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
@@ -409,13 +408,10 @@ func resticEnv(t *testing.T, srv *s3sim.Server, docs map[string]string) []string
 }
 
 func TestRestic014CompletesTheRoutineWithTheGuidesSettings(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: runs rclone and restic; go test ./... runs it")
-	}
 	need(t, "restic")
 	docs := docBlocks(t)
 	tts := bucketTemplates(t)
-	t.Parallel() // no CDK call from here on
+	t.Parallel()
 	for _, s := range clients.Settings {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
@@ -484,12 +480,10 @@ func userRequest(t *testing.T, srv *s3sim.Server, method, path, body string, hdr
 }
 
 func TestTheBucketStillRefusesWhatWouldDestroyOrUnprotectBackups(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: runs rclone and restic; go test ./... runs it")
-	}
+	skipInShort(t)
 	docs := docBlocks(t)
 	tts := bucketTemplates(t)
-	t.Parallel() // no CDK call from here on
+	t.Parallel()
 	for _, s := range clients.Settings {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
@@ -597,7 +591,7 @@ func TestTheBucketStillRefusesWhatWouldDestroyOrUnprotectBackups(t *testing.T) {
 
 func TestTheGuideNamesTheVersionsTheTestsRan(t *testing.T) {
 	need(t, "rclone", "restic")
-	t.Parallel() // no CDK call in this test
+	t.Parallel()
 	text, err := os.ReadFile("../../docs/clients.md")
 	require.NoError(t, err)
 	lines := strings.SplitN(string(text), "\n", 4)

@@ -54,9 +54,7 @@ func newAccountCheck(t *testing.T, st *contract.Stack) (*deployment, contract.Cu
 // the "buckets" setting, and the rollback's Delete of the check succeeds,
 // with no call to Glacier.
 func TestAnAccountGlacierNoLongerServesFailsTheDeployWithTheBucketHint(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: runs the deploy-time code in Node; go test ./... runs it")
-	}
+	skipInShort(t)
 	for _, vault := range []string{appVault, existingVault, stackVault} {
 		t.Run(vault, func(t *testing.T) {
 			st := stack(t, first, vault)
@@ -87,9 +85,7 @@ func TestAnAccountGlacierNoLongerServesFailsTheDeployWithTheBucketHint(t *testin
 // other failure fails the deploy with what Glacier said, rather than
 // letting it pass unchecked.
 func TestAnAccountGlacierServesDeploys(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: runs the deploy-time code in Node; go test ./... runs it")
-	}
+	skipInShort(t)
 	st := stack(t, first, appVault)
 	d, check := newAccountCheck(t, st)
 

@@ -24,6 +24,15 @@ var fixtures cdktest.Fixtures
 
 func TestMain(m *testing.M) { cdktest.Main(m, &fixtures, "contract") }
 
+// skipInShort skips a test that runs deploy-time code in Node under go
+// test -short, the quick loop; go test ./... runs it.
+func skipInShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: runs the deploy-time code in Node; go test ./... runs it")
+	}
+}
+
 const (
 	appVault      = "App-Vault"
 	plainVault    = "Plain-Vault" // app mode, no protection
@@ -315,18 +324,14 @@ func lifecycle(t *testing.T, vault string, types []string) {
 }
 
 func TestExistingModeDeploysUpdatesAndDeletesAgainstGlacier(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: runs the deploy-time code in Node; go test ./... runs it")
-	}
+	skipInShort(t)
 	lifecycle(t, existingVault, []string{
 		"Custom::GlacierVaultAccessPolicy", "Custom::GlacierVaultNotifications", "Custom::GlacierVaultTags",
 	})
 }
 
 func TestStackModeCreatesTheVaultFirstAndNeverDeletesIt(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: runs the deploy-time code in Node; go test ./... runs it")
-	}
+	skipInShort(t)
 	lifecycle(t, stackVault, []string{
 		"Custom::GlacierVault",
 		"Custom::GlacierVaultAccessPolicy", "Custom::GlacierVaultNotifications", "Custom::GlacierVaultTags",
@@ -345,9 +350,7 @@ func TestStackModeCreatesTheVaultFirstAndNeverDeletesIt(t *testing.T) {
 // Create failed, with the physical ID the failed answer carried; that
 // Delete must succeed, or the stack is stuck in ROLLBACK_FAILED.
 func TestAMissingVaultFailsTheDeployAndRollsBackCleanly(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: runs the deploy-time code in Node; go test ./... runs it")
-	}
+	skipInShort(t)
 	st := stack(t, first, existingVault)
 	d := newDeployment(t, st)
 	for _, cr := range vaultCalls(st) {

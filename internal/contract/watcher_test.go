@@ -120,9 +120,7 @@ var reads = []call{
 }
 
 func TestTheWatcherWiresTheVaultOnceTheNASCreatesItAndPutsBackChanges(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: runs the watcher in Node; go test ./... runs it")
-	}
+	skipInShort(t)
 	w := newWatcher(t, appVault)
 	st := stack(t, first, appVault)
 
@@ -199,9 +197,7 @@ func TestTheWatcherWiresTheVaultOnceTheNASCreatesItAndPutsBackChanges(t *testing
 // With protection turned off, the watcher removes the protection policy it
 // set earlier, and leaves a policy of the owner's own alone.
 func TestTheWatcherRemovesItsOwnProtectionOnceItIsTurnedOff(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: runs the watcher in Node; go test ./... runs it")
-	}
+	skipInShort(t)
 	w := newWatcher(t, plainVault)
 	require.Empty(t, w.policy, "Plain-Vault has no protection")
 	ours := protection(plainVault, 90)
@@ -245,9 +241,7 @@ func (w *watcher) tickFails(t *testing.T) (err error, glacier, sns []contract.Re
 // (the error alarm hears it) and the message waits in a vault tag; the
 // next run sends it, with what was applied, and removes the tag.
 func TestAWatcherThatCannotPublishFailsAndSendsTheMessageNextRun(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: runs the watcher in Node; go test ./... runs it")
-	}
+	skipInShort(t)
 	w := newWatcher(t, appVault)
 	w.vaultExists(nil, map[string]any{}, "")
 	w.sns.Fail("POST", "/", 403, "AuthorizationError", "User is not authorized to perform: SNS:Publish")
@@ -287,9 +281,7 @@ func TestAWatcherThatCannotPublishFailsAndSendsTheMessageNextRun(t *testing.T) {
 // quiet "nothing to do"), fail the run, so that the alarm hears them; no
 // message claims a change that was not made.
 func TestAWatcherFailsOnGlacierErrorsInsteadOfSwallowingThem(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: runs the watcher in Node; go test ./... runs it")
-	}
+	skipInShort(t)
 	w := newWatcher(t, appVault)
 	w.vaultExists(nil, map[string]any{}, "")
 	w.glacier.Fail("PUT", vaultPath+"/notification-configuration", 400, "InvalidParameterValueException", "Invalid SNS topic")
