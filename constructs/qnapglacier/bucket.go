@@ -231,18 +231,18 @@ func newBucket(scope constructs.Construct, p *BackupBucketProps, name *string, u
 		LifecycleRules: &[]*awss3.LifecycleRule{{
 			Id: jsii.String("ArchiveAndExpire"),
 			Transitions: &[]*awss3.Transition{{
-				StorageClass:    awss3.NewStorageClass(jsii.String(string(p.StorageClass))),
-				TransitionAfter: awscdk.Duration_Days(p.ArchiveAfterDays),
+				StorageClass:    storageClass(p.StorageClass),
+				TransitionAfter: durationDays(p.ArchiveAfterDays),
 			}},
-			NoncurrentVersionExpiration:         awscdk.Duration_Days(p.KeepDeletedDays),
-			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(abortUploadsAfterDays)),
+			NoncurrentVersionExpiration:         durationDays(p.KeepDeletedDays),
+			AbortIncompleteMultipartUploadAfter: durationDays(jsii.Number(abortUploadsAfterDays)),
 			// A delete marker whose versions have all expired hides
 			// nothing any more: remove it so listings stay clean.
 			ExpiredObjectDeleteMarker: jsii.Bool(true),
 		}},
 	}
 	if *p.ProtectArchivesDays > 0 {
-		props.ObjectLockDefaultRetention = awss3.ObjectLockRetention_Governance(awscdk.Duration_Days(p.ProtectArchivesDays))
+		props.ObjectLockDefaultRetention = awss3.ObjectLockRetention_Governance(durationDays(p.ProtectArchivesDays))
 	}
 	// "Bucket" is the construct ID of the bucket holding the backups.
 	bucket := awss3.NewBucket(scope, jsii.String("Bucket"), props)

@@ -75,13 +75,13 @@ type customResourceProvider struct {
 func providerFor(stack awscdk.Stack) customResourceProvider {
 	state := stateOf(stack)
 	if state.provider == nil {
-		p := newProvider(stack, state)
+		p := newProvider(stack)
 		state.provider = &p
 	}
 	return *state.provider
 }
 
-func newProvider(stack awscdk.Stack, state *stackState) customResourceProvider {
+func newProvider(stack awscdk.Stack) customResourceProvider {
 	if c := stack.Node().TryFindChild(jsii.String(awsCustomResourceProviderID)); c != nil {
 		if fn, ok := c.(awslambda.IFunction); ok && fn.Role() != nil {
 			suppressProviderNag(fn.Role())
@@ -95,7 +95,7 @@ func newProvider(stack awscdk.Stack, state *stackState) customResourceProvider {
 		Retention:     providerLogRetention,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
-	lambdaPrincipal, _, _ := state.functionBasics()
+	lambdaPrincipal, _, _ := functionBasics()
 	role := awsiam.NewRole(scope, jsii.String(providerRoleID), &awsiam.RoleProps{
 		AssumedBy:   lambdaPrincipal,
 		Description: jsii.String("Runs qnap-glacier's Glacier calls at deploy time, on the stack's vaults only"),

@@ -4,7 +4,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/interfaces/interfacesawsevents"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -46,11 +45,11 @@ func (t *lambdaTarget) Bind(rule interfacesawsevents.IRuleRef, _ *string) *awsev
 	}
 	// A rule binds each target once, so the permission is new (the CDK's
 	// target looks for it first, a jsii round trip this one saves).
-	id := "AllowEventRule" + *awscdk.Names_NodeUniqueId(t.fn.Node())
+	id := "AllowEventRule" + *awscdk.Names_UniqueId(t.fn)
 	t.fn.AddPermission(&id, &awslambda.Permission{
 		Scope:     r,
 		Action:    jsii.String("lambda:InvokeFunction"),
-		Principal: awsiam.NewServicePrincipal(jsii.String("events.amazonaws.com"), nil),
+		Principal: servicePrincipal("events.amazonaws.com"),
 		SourceArn: awsevents.CfnRule_ArnForRule(rule),
 	})
 	cfg := &awsevents.RuleTargetConfig{Arn: t.fn.FunctionArn(), TargetResource: t.fn}

@@ -52,7 +52,7 @@ func accountCheckFor(stack awscdk.Stack, vaultName, vaultArn *string) constructs
 	// check is one more deploy-time Glacier call, and shares them to keep
 	// the stack's resource count down (2 resources, not 5).
 	provider := providerFor(stack)
-	_, runtime, timeout := state.functionBasics()
+	_, runtime, timeout := functionBasics()
 	permission := provider.grant([]string{"glacier:DescribeVault"}, vaultArn)
 	fn := awslambda.NewFunction(this, jsii.String("Function"), &awslambda.FunctionProps{
 		Description: jsii.String("qnap-glacier: fails the deploy when Glacier no longer serves this account"),

@@ -127,7 +127,7 @@ func watchVault(stack awscdk.Stack, scope constructs.Construct, p *BackupUserPro
 		Retention:     providerLogRetention,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
-	lambdaPrincipal, runtime, timeout := stateOf(stack).functionBasics()
+	lambdaPrincipal, runtime, timeout := functionBasics()
 	role := awsiam.NewRole(this, jsii.String("Role"), &awsiam.RoleProps{
 		AssumedBy:   lambdaPrincipal,
 		Description: jsii.String("Wires Glacier vault " + *p.VaultName + " once the NAS has created it"),
@@ -173,7 +173,7 @@ func watchVault(stack awscdk.Stack, scope constructs.Construct, p *BackupUserPro
 	})
 	awsevents.NewRule(this, jsii.String("Schedule"), &awsevents.RuleProps{
 		Description: jsii.String("Checks Glacier vault " + *p.VaultName + " every hour"),
-		Schedule:    awsevents.Schedule_Expression(jsii.String(rules.WatcherSchedule)),
+		Schedule:    once("watcher schedule", func() awsevents.Schedule { return awsevents.Schedule_Expression(jsii.String(rules.WatcherSchedule)) }),
 		Targets:     &[]awsevents.IRuleTarget{newLambdaTarget(fn, jsii.Number(0))},
 	})
 	alarmOnErrors(this, fn, p, topic, topicArn, account, ownTopic)
@@ -191,7 +191,7 @@ func alarmOnErrors(scope constructs.Construct, fn awslambda.Function, p *BackupU
 		AlarmDescription: jsii.String(fitName("qnap-glacier: the watcher of Glacier vault ", *p.VaultName,
 			" failed in the last hour; its log group says why", 1024)),
 		Metric: fn.MetricErrors(&awscloudwatch.MetricOptions{
-			Period:    awscdk.Duration_Hours(jsii.Number(1)),
+			Period:    durationHours(1),
 			Statistic: jsii.String("Sum"),
 		}),
 		Threshold:          jsii.Number(1),
