@@ -95,3 +95,10 @@ func functionBasics() (awsiam.IPrincipal, awslambda.Runtime, awscdk.Duration) {
 func storageClass(c StorageClass) awss3.StorageClass {
 	return once("storage class "+string(c), func() awss3.StorageClass { return awss3.NewStorageClass(jsii.String(string(c))) })
 }
+
+// inlineCode is a Lambda function's code, given inline (the package's
+// embedded watcher.js and accountcheck.js), shared by every function that
+// runs it.
+func inlineCode(source string) awslambda.Code {
+	return once("inline code "+source, func() awslambda.Code { return awslambda.Code_FromInline(jsii.String(source)) })
+}

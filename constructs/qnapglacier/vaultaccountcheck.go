@@ -58,7 +58,7 @@ func accountCheckFor(stack awscdk.Stack, vaultName, vaultArn *string) constructs
 		Description: jsii.String("qnap-glacier: fails the deploy when Glacier no longer serves this account"),
 		Runtime:     runtime,
 		Handler:     jsii.String("index.handler"),
-		Code:        awslambda.Code_FromInline(jsii.String(accountCheckCode)),
+		Code:        inlineCode(accountCheckCode),
 		Role:        provider.role,
 		LogGroup:    provider.logs,
 		MemorySize:  jsii.Number(128),

@@ -161,7 +161,7 @@ func watchVault(stack awscdk.Stack, scope constructs.Construct, p *BackupUserPro
 		Description: jsii.String(fitName("qnap-glacier: wires Glacier vault ", *p.VaultName, " once the NAS has created it", 256)),
 		Runtime:     runtime,
 		Handler:     jsii.String("index.handler"),
-		Code:        awslambda.Code_FromInline(jsii.String(watcherCode)),
+		Code:        inlineCode(watcherCode),
 		Role:        role,
 		LogGroup:    logs,
 		MemorySize:  jsii.Number(128),
