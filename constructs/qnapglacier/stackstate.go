@@ -16,8 +16,8 @@ import (
 // rather than in the construct tree, where each look-up would be a jsii
 // round trip: the IAM names claimed so far (unique.go), the custom-resource
 // provider and the account check, once made (provider.go,
-// vaultaccountcheck.go), and values its Lambda functions share. jsii hands Go
-// the same value for a stack each time, so the stack is the key.
+// vaultaccountcheck.go). jsii hands Go the same value for a stack each
+// time, so the stack is the key.
 type stackState struct {
 	claims       map[string]claimant
 	provider     *customResourceProvider
@@ -42,10 +42,11 @@ func stateOf(stack awscdk.Stack) *stackState {
 }
 
 // Values that are not constructs (principals, durations, the Lambda
-// runtime, a schedule, a storage class) belong to no stack and never
-// change once made, so each is made once per process, on first use, and
-// shared by every stack: each costs a jsii round trip to make. The jsii
-// kernel lives as long as the process (jsii.Close ends both).
+// runtime and inline code, the watcher's schedule, a storage class) belong
+// to no stack and never change once made, so each is made once per
+// process, on first use, and shared by every stack and app: each costs a
+// jsii round trip to make. The jsii kernel that holds them lives as long
+// as the process (jsii.Close ends both).
 var shared = struct {
 	sync.Mutex
 	m map[string]any

@@ -45,6 +45,7 @@ func (t *lambdaTarget) Bind(rule interfacesawsevents.IRuleRef, _ *string) *awsev
 	}
 	// A rule binds each target once, so the permission is new (the CDK's
 	// target looks for it first, a jsii round trip this one saves).
+	// (Names.uniqueId(fn) is Names.nodeUniqueId(fn.node) in one round trip.)
 	id := "AllowEventRule" + *awscdk.Names_UniqueId(t.fn)
 	t.fn.AddPermission(&id, &awslambda.Permission{
 		Scope:     r,
