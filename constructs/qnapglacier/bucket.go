@@ -157,7 +157,7 @@ func NewBackupBucket(scope constructs.Construct, id *string, props *BackupBucket
 	})
 
 	var cfnBucket awss3.CfnBucket
-	b.bucket, cfnBucket = newBucket(this, &p, b.bucketName, b.creds.user)
+	b.bucket, cfnBucket = newBucket(stack, this, &p, b.bucketName, b.creds.user)
 	n := newRestoreNotifications(this, stack, &p, cfnBucket, b.bucketName, bucketArn)
 	b.topic, b.topicArn, b.alarm, b.digest, b.digestArn = n.topic, n.topicArn, n.alarm, n.digest, n.digestArn
 	return b
@@ -209,7 +209,7 @@ func nagResource(stack awscdk.Stack, value *string) string {
 // newBucket creates the bucket: versioned, private, encrypted, TLS only,
 // owned by the bucket owner, kept when the stack goes, with Object Lock
 // (protection) and the lifecycle that archives and expires.
-func newBucket(scope constructs.Construct, p *BackupBucketProps, name *string, user awsiam.IUser) (awss3.Bucket, awss3.CfnBucket) {
+func newBucket(stack awscdk.Stack, scope constructs.Construct, p *BackupBucketProps, name *string, user awsiam.IUser) (awss3.Bucket, awss3.CfnBucket) {
 	props := &awss3.BucketProps{
 		BucketName:        name,
 		Versioned:         jsii.Bool(true),
@@ -231,18 +231,18 @@ func newBucket(scope constructs.Construct, p *BackupBucketProps, name *string, u
 		LifecycleRules: &[]*awss3.LifecycleRule{{
 			Id: jsii.String("ArchiveAndExpire"),
 			Transitions: &[]*awss3.Transition{{
-				StorageClass:    storageClass(p.StorageClass),
-				TransitionAfter: durationDays(p.ArchiveAfterDays),
+				StorageClass:    storageClass(stack, p.StorageClass),
+				TransitionAfter: durationDays(stack, p.ArchiveAfterDays),
 			}},
-			NoncurrentVersionExpiration:         durationDays(p.KeepDeletedDays),
-			AbortIncompleteMultipartUploadAfter: durationDays(jsii.Number(abortUploadsAfterDays)),
+			NoncurrentVersionExpiration:         durationDays(stack, p.KeepDeletedDays),
+			AbortIncompleteMultipartUploadAfter: durationDays(stack, jsii.Number(abortUploadsAfterDays)),
 			// A delete marker whose versions have all expired hides
 			// nothing any more: remove it so listings stay clean.
 			ExpiredObjectDeleteMarker: jsii.Bool(true),
 		}},
 	}
 	if *p.ProtectArchivesDays > 0 {
-		props.ObjectLockDefaultRetention = awss3.ObjectLockRetention_Governance(durationDays(p.ProtectArchivesDays))
+		props.ObjectLockDefaultRetention = awss3.ObjectLockRetention_Governance(durationDays(stack, p.ProtectArchivesDays))
 	}
 	// "Bucket" is the construct ID of the bucket holding the backups.
 	bucket := awss3.NewBucket(scope, jsii.String("Bucket"), props)

@@ -78,7 +78,7 @@ func newRestoreNotifications(scope constructs.Construct, stack awscdk.Stack, p *
 			"ALARM: at least one restore completed in the last hour; download them on the NAS within the restore's days. " +
 			"OK: none in the last hour, so a restore that was running is likely done."),
 		Metric: topic.MetricNumberOfMessagesPublished(&awscloudwatch.MetricOptions{
-			Period:    durationHours(restoreDigestPeriodHours),
+			Period:    durationHours(stack, restoreDigestPeriodHours),
 			Statistic: jsii.String("Sum"),
 		}),
 		Threshold:          jsii.Number(1),

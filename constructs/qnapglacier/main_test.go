@@ -16,5 +16,8 @@ func TestMain(m *testing.M) {
 	// the built-in CloudFormation validator would add seconds to each of
 	// them (the app's tests keep one test with it on).
 	os.Setenv("CDK_VALIDATION", "false")
+	if out := os.Getenv(restartOutEnv); out != "" {
+		restartAndExit(out)
+	}
 	cdktest.Main(m, &fixtures, "qnapglacier")
 }

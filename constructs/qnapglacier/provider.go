@@ -82,7 +82,7 @@ func providerFor(stack awscdk.Stack) customResourceProvider {
 }
 
 func newProvider(stack awscdk.Stack) customResourceProvider {
-	if c := stack.Node().TryFindChild(jsii.String(awsCustomResourceProviderID)); c != nil {
+	if c := stateOf(stack).nodeOf(stack).TryFindChild(jsii.String(awsCustomResourceProviderID)); c != nil {
 		if fn, ok := c.(awslambda.IFunction); ok && fn.Role() != nil {
 			suppressProviderNag(fn.Role())
 			return customResourceProvider{role: fn.Role()}
@@ -95,7 +95,7 @@ func newProvider(stack awscdk.Stack) customResourceProvider {
 		Retention:     providerLogRetention,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
-	lambdaPrincipal, _, _ := functionBasics()
+	lambdaPrincipal, _, _ := functionBasics(stack)
 	role := awsiam.NewRole(scope, jsii.String(providerRoleID), &awsiam.RoleProps{
 		AssumedBy:   lambdaPrincipal,
 		Description: jsii.String("Runs qnap-glacier's Glacier calls at deploy time, on the stack's vaults only"),

@@ -22,15 +22,17 @@ import (
 // (the same AWS::Lambda::Permission, under the rule, with the same ID) and
 // sets the target's retry policy.
 type lambdaTarget struct {
+	stack         awscdk.Stack // the rule's
 	fn            awslambda.IFunction
 	retryAttempts *float64
 }
 
-// newLambdaTarget returns a rule target that invokes fn. retryAttempts is
-// how often EventBridge retries a failed invocation (0 for none); nil
-// leaves EventBridge's default (185 retries within 24 hours).
-func newLambdaTarget(fn awslambda.IFunction, retryAttempts *float64) awsevents.IRuleTarget {
-	return &lambdaTarget{fn: fn, retryAttempts: retryAttempts}
+// newLambdaTarget returns a rule target, for a rule in stack, that invokes
+// fn. retryAttempts is how often EventBridge retries a failed invocation
+// (0 for none); nil leaves EventBridge's default (185 retries within 24
+// hours).
+func newLambdaTarget(stack awscdk.Stack, fn awslambda.IFunction, retryAttempts *float64) awsevents.IRuleTarget {
+	return &lambdaTarget{stack: stack, fn: fn, retryAttempts: retryAttempts}
 }
 
 // Bind is called by the rule when the target is added.
@@ -50,7 +52,7 @@ func (t *lambdaTarget) Bind(rule interfacesawsevents.IRuleRef, _ *string) *awsev
 	t.fn.AddPermission(&id, &awslambda.Permission{
 		Scope:     r,
 		Action:    jsii.String("lambda:InvokeFunction"),
-		Principal: servicePrincipal("events.amazonaws.com"),
+		Principal: servicePrincipal(t.stack, "events.amazonaws.com"),
 		SourceArn: awsevents.CfnRule_ArnForRule(rule),
 	})
 	cfg := &awsevents.RuleTargetConfig{Arn: t.fn.FunctionArn(), TargetResource: t.fn}

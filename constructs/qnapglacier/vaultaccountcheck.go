@@ -52,13 +52,13 @@ func accountCheckFor(stack awscdk.Stack, vaultName, vaultArn *string) constructs
 	// check is one more deploy-time Glacier call, and shares them to keep
 	// the stack's resource count down (2 resources, not 5).
 	provider := providerFor(stack)
-	_, runtime, timeout := functionBasics()
+	_, runtime, timeout := functionBasics(stack)
 	permission := provider.grant([]string{"glacier:DescribeVault"}, vaultArn)
 	fn := awslambda.NewFunction(this, jsii.String("Function"), &awslambda.FunctionProps{
 		Description: jsii.String("qnap-glacier: fails the deploy when Glacier no longer serves this account"),
 		Runtime:     runtime,
 		Handler:     jsii.String("index.handler"),
-		Code:        inlineCode(accountCheckCode),
+		Code:        inlineCode(stack, accountCheckCode),
 		Role:        provider.role,
 		LogGroup:    provider.logs,
 		MemorySize:  jsii.Number(128),

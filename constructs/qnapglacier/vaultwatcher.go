@@ -127,7 +127,7 @@ func watchVault(stack awscdk.Stack, scope constructs.Construct, p *BackupUserPro
 		Retention:     providerLogRetention,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
-	lambdaPrincipal, runtime, timeout := functionBasics()
+	lambdaPrincipal, runtime, timeout := functionBasics(stack)
 	role := awsiam.NewRole(this, jsii.String("Role"), &awsiam.RoleProps{
 		AssumedBy:   lambdaPrincipal,
 		Description: jsii.String("Wires Glacier vault " + *p.VaultName + " once the NAS has created it"),
@@ -161,7 +161,7 @@ func watchVault(stack awscdk.Stack, scope constructs.Construct, p *BackupUserPro
 		Description: jsii.String(fitName("qnap-glacier: wires Glacier vault ", *p.VaultName, " once the NAS has created it", 256)),
 		Runtime:     runtime,
 		Handler:     jsii.String("index.handler"),
-		Code:        inlineCode(watcherCode),
+		Code:        inlineCode(stack, watcherCode),
 		Role:        role,
 		LogGroup:    logs,
 		MemorySize:  jsii.Number(128),
@@ -173,10 +173,10 @@ func watchVault(stack awscdk.Stack, scope constructs.Construct, p *BackupUserPro
 	})
 	awsevents.NewRule(this, jsii.String("Schedule"), &awsevents.RuleProps{
 		Description: jsii.String("Checks Glacier vault " + *p.VaultName + " every hour"),
-		Schedule:    once("watcher schedule", func() awsevents.Schedule { return awsevents.Schedule_Expression(jsii.String(rules.WatcherSchedule)) }),
-		Targets:     &[]awsevents.IRuleTarget{newLambdaTarget(fn, jsii.Number(0))},
+		Schedule:    once(stack, "watcher schedule", func() awsevents.Schedule { return awsevents.Schedule_Expression(jsii.String(rules.WatcherSchedule)) }),
+		Targets:     &[]awsevents.IRuleTarget{newLambdaTarget(stack, fn, jsii.Number(0))},
 	})
-	alarmOnErrors(this, fn, p, topic, topicArn, account, ownTopic)
+	alarmOnErrors(stack, this, fn, p, topic, topicArn, account, ownTopic)
 }
 
 // alarmOnErrors makes a failing watcher heard: at least one error in an
@@ -186,12 +186,12 @@ func watchVault(stack awscdk.Stack, scope constructs.Construct, p *BackupUserPro
 // vault but could not publish its message fails, and so ends here as
 // well (and the message waits in a vault tag for the next run:
 // watcher.js).
-func alarmOnErrors(scope constructs.Construct, fn awslambda.Function, p *BackupUserProps, topic awssns.ITopic, topicArn, account *string, ownTopic bool) {
+func alarmOnErrors(stack awscdk.Stack, scope constructs.Construct, fn awslambda.Function, p *BackupUserProps, topic awssns.ITopic, topicArn, account *string, ownTopic bool) {
 	alarm := awscloudwatch.NewAlarm(scope, jsii.String("ErrorAlarm"), &awscloudwatch.AlarmProps{
 		AlarmDescription: jsii.String(fitName("qnap-glacier: the watcher of Glacier vault ", *p.VaultName,
 			" failed in the last hour; its log group says why", 1024)),
 		Metric: fn.MetricErrors(&awscloudwatch.MetricOptions{
-			Period:    durationHours(1),
+			Period:    durationHours(stack, 1),
 			Statistic: jsii.String("Sum"),
 		}),
 		Threshold:          jsii.Number(1),
