@@ -263,6 +263,13 @@ func newBucket(stack awscdk.Stack, scope constructs.Construct, p *BackupBucketPr
 	}
 	denials = append(denials, bucketRetentionDenials(principal, objects, *p.ProtectArchivesDays)...)
 	policy := bucket.Policy()
+	if policy == nil {
+		// No policy yet: a property injector of the caller's turned
+		// EnforceSSL off. The first denial makes the policy, as
+		// AddToResourcePolicy does, and the others join it.
+		bucket.AddToResourcePolicy(denials[0])
+		policy, denials = bucket.Policy(), denials[1:]
+	}
 	policy.Document().AddStatements(denials...)
 	// The retained bucket keeps its TLS-only and deny statements after
 	// cdk destroy: without them the backups would lie in a bucket that

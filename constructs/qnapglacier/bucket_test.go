@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/qnap-glacier/qnap-glacier/constructs/qnapglacier"
 	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
@@ -575,4 +576,54 @@ func TestBucketSecretUsesTheAWSManagedKeyByDefault(t *testing.T) {
 func defaultBucketNameForTest(name string, stack awscdk.Stack) *string {
 	return qnapglacier.NewBackupBucket(stack, jsii.String("B"+rules.ShortHash(name)),
 		&qnapglacier.BackupBucketProps{Name: jsii.String(name)}).BucketName()
+}
+
+// sslOff is a caller's property injector that gives the CDK's buckets
+// props of its own, without EnforceSSL. (The props reach a Go injector as
+// a map in which the CDK's objects, such as durations, no longer work, so
+// it keeps only the name.)
+type sslOff struct{}
+
+func (*sslOff) ConstructUniqueId() *string { return awss3.Bucket_PROPERTY_INJECTION_ID() }
+
+func (*sslOff) Inject(props any, _ *awscdk.InjectionContext) any {
+	return &awss3.BucketProps{
+		BucketName:        jsii.String(props.(map[string]any)["bucketName"].(string)),
+		Versioned:         jsii.Bool(true),
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		ObjectLockEnabled: jsii.Bool(true),
+		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
+	}
+}
+
+// TestBucketPolicyHoldsTheDenialsWhenAnInjectorTurnsTLSOff: the bucket
+// policy is made by EnforceSSL, and the denials join it; when a caller's
+// property injector turns EnforceSSL off there is no policy yet, and the
+// denials make one.
+func TestBucketPolicyHoldsTheDenialsWhenAnInjectorTurnsTLSOff(t *testing.T) {
+	tpl := fixtures.Template(t, "bucket-injected-no-tls", func() awscdk.Stack {
+		app := cdktest.NewApp(nil, nil)
+		awscdk.PropertyInjectors_Of(app).Add(&sslOff{})
+		return qnapglacier.NewBucketStack(app, jsii.String("Test"), &qnapglacier.BucketStackProps{
+			BackupBucket: qnapglacier.BackupBucketProps{Name: jsii.String(defaultBucket)},
+		})
+	})
+	_, policy := cdktest.Only(t, tpl, "AWS::S3::BucketPolicy")
+	assert.Equal(t, "Retain", policy["DeletionPolicy"])
+	_, want := cdktest.Only(t, defaultBucketTemplate(t), "AWS::S3::BucketPolicy")
+	require.NotEmpty(t, statementIDs(want))
+	assert.Equal(t, statementIDs(want), statementIDs(policy),
+		"the same denials, in the same order, without the TLS-only statement (which has no Sid) the injector turned off")
+}
+
+// statementIDs are the Sids of a policy resource's statements that have one.
+func statementIDs(policy map[string]any) []any {
+	var sids []any
+	for _, s := range cdktest.Props(policy)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+		if sid, ok := s.(map[string]any)["Sid"]; ok {
+			sids = append(sids, sid)
+		}
+	}
+	return sids
 }
