@@ -427,3 +427,30 @@ func TestConsumerCannotWidenTheVaultModes(t *testing.T) {
 	require.True(t, ok, "panics with an error, got %v", r)
 	assert.EqualError(t, err, `Modes/B: VaultMode: "bogus" is not a vault mode: must be one of app, existing, stack`)
 }
+
+func TestConsumerAppModeUserOnAnotherStacksBackupUserTopicIsRefusedByName(t *testing.T) {
+	// GIVEN a BackupUser's topic in one stack
+	app := cdktest.NewApp(nil, nil)
+	first := qnapglacier.NewBackupUser(awscdk.NewStack(app, jsii.String("First"), nil), jsii.String("B1"),
+		&qnapglacier.BackupUserProps{VaultName: jsii.String("v1")})
+	second := awscdk.NewStack(app, jsii.String("Second"), nil)
+	// WHEN an app-mode BackupUser in another stack is given it
+	r := recovered(func() {
+		qnapglacier.NewBackupUser(second, jsii.String("B2"), &qnapglacier.BackupUserProps{VaultName: jsii.String("v2"), Topic: first.Topic()})
+	})
+	// THEN it is refused with the setting and both stacks named, instead of
+	// a dependency cycle between the stacks at synth
+	err, ok := r.(error)
+	require.True(t, ok, "panics with an error, got %v", r)
+	assert.EqualError(t, err, "Second/B2: Topic: First/B1/Topic is the topic of a BackupUser in stack First, not in this one "+
+		"(Second): in app mode this BackupUser's watcher alarm publishes to it, and the statement that lets it would make "+
+		"the two stacks depend on each other; put the two BackupUsers in one stack, or give a topic of your own, whose "+
+		"policy must then let cloudwatch.amazonaws.com publish")
+	// AND in existing mode, with no watcher, the same topic is taken
+	assert.Nil(t, recovered(func() {
+		qnapglacier.NewBackupUser(second, jsii.String("B3"), &qnapglacier.BackupUserProps{
+			VaultName: jsii.String("v3"), Topic: first.Topic(), VaultMode: qnapglacier.VaultModeExisting,
+		})
+		app.Synth(nil)
+	}))
+}

@@ -63,7 +63,10 @@ type BackupUserProps struct {
 	// subscription is made in that stack. In app mode the watcher's error
 	// alarm publishes to it too: a topic of yours with a policy must also
 	// allow cloudwatch.amazonaws.com sns:Publish (the BackupUser adds that
-	// statement only to a topic it creates).
+	// statement only to a topic it creates). In app mode, another
+	// BackupUser's topic must be in the same stack: the statement for this
+	// alarm would make the two stacks depend on each other, so it is
+	// refused.
 	//
 	// Default: a new topic that enforces TLS and lets only Glacier, on
 	// behalf of this account, and (app mode) the watcher's alarm publish.

@@ -1,6 +1,8 @@
 package qnapglacier
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -92,6 +94,22 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 	if err := claimNames(stack, scope, *id, *p.UserName, rules.VaultPolicyName(*p.VaultName), "VaultName"); err != nil {
 		panic(err)
 	}
+	// The watcher's alarm may publish to a topic that a BackupUser created
+	// (this one's, or another's given as Topic): its policy is this
+	// package's to extend.
+	ownTopic := p.Topic == nil
+	if !ownTopic {
+		_, ownTopic = p.Topic.Node().Scope().(*backupUser)
+		if ownTopic && !p.VaultMode.configuresVault() {
+			if topicStack := awscdk.Stack_Of(p.Topic); topicStack != stack {
+				panic(propsError(scope, id, fmt.Errorf("Topic: %s is the topic of a BackupUser in stack %s, not in this one (%s): "+
+					"in app mode this BackupUser's watcher alarm publishes to it, and the statement that lets it would make "+
+					"the two stacks depend on each other; put the two BackupUsers in one stack, or give a topic of your "+
+					"own, whose policy must then let cloudwatch.amazonaws.com publish", *p.Topic.Node().Path(),
+					*topicStack.StackName(), *stack.StackName())))
+			}
+		}
+	}
 	// The struct itself is registered with jsii, so a BackupUser can be
 	// handed to any CDK API that takes a construct (Tags_Of, as a scope...).
 	b := &backupUser{vaultName: p.VaultName, vaultMode: p.VaultMode, protectDays: *p.ProtectArchivesDays}
@@ -136,13 +154,6 @@ func NewBackupUser(scope constructs.Construct, id *string, props *BackupUserProp
 	}
 	b.topicArn = topicArn
 	subscribeEmails(this, b.topic, p.NotifyEmails)
-	// The watcher's alarm may publish to a topic that a BackupUser created
-	// (this one's, or another's given as Topic): its policy is this
-	// package's to extend.
-	ownTopic := p.Topic == nil
-	if !ownTopic {
-		_, ownTopic = p.Topic.Node().Scope().(*backupUser)
-	}
 	b.vaultConfig = configureVault(stack, this, &p, b.vaultArn, b.topic, topicArn, account, ownTopic)
 	// Nothing of the BackupUser is created before the check has found that
 	// Glacier serves the account (vaultaccountcheck.go).
