@@ -18,7 +18,7 @@ import (
 	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 )
 
-var update = flag.Bool("update", false, "rewrite the bucket templates the client tests read (internal/clients/testdata) from the app's output")
+var update = flag.Bool("update", false, "rewrite what the client and contract tests read (internal/clients/testdata, internal/contract/testdata) from the app's output")
 
 // assetHash matches the content hash in an asset's S3 key, which changes
 // with every aws-cdk-lib release.

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
 	"github.com/qnap-glacier/qnap-glacier/internal/contract"
 	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
@@ -30,7 +29,7 @@ func newAccountCheck(t *testing.T, st *contract.Stack) (*deployment, contract.Cu
 	}
 	require.NotNil(t, check, "%s has an account check", st.Name)
 	att := check.Properties["ServiceToken"].(map[string]any)["Fn::GetAtt"].([]any)
-	fn := cdktest.Props(st.Resources[att[0].(string)])
+	fn := props(st.Resources[att[0].(string)])
 	code, _ := fn["Code"].(map[string]any)["ZipFile"].(string)
 	require.NotEmpty(t, code, "the check's code is inline")
 	dir := t.TempDir()

@@ -10,19 +10,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
-	"github.com/qnap-glacier/qnap-glacier/internal/app"
-	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
 	"github.com/qnap-glacier/qnap-glacier/internal/contract"
 	"github.com/qnap-glacier/qnap-glacier/internal/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-var fixtures cdktest.Fixtures
-
-func TestMain(m *testing.M) { cdktest.Main(m, &fixtures, "contract") }
 
 // skipInShort skips a test that runs deploy-time code in Node under go
 // test -short, the quick loop; go test ./... runs it.
@@ -34,59 +26,35 @@ func skipInShort(t *testing.T) {
 }
 
 const (
-	appVault      = "App-Vault"
-	plainVault    = "Plain-Vault" // app mode, no protection
-	existingVault = "Existing-Vault"
-	stackVault    = "Stack-Vault"
+	appVault      = contract.AppVault
+	plainVault    = contract.PlainVault // app mode, no protection
+	existingVault = contract.ExistingVault
+	stackVault    = contract.StackVault
 	region        = "eu-west-1"
 	account       = "111122223333"
 )
 
 // settings are one deployment's settings: the first deploy, and an update
-// that changes the tags and the protection period (and, through the
-// generation of made-up physical IDs, the topic ARN).
-type settings struct {
-	tags       map[string]any
-	days       int
-	generation string
-}
+// (contract.Deployment).
+type settings = contract.Deployment
 
 var (
-	first  = settings{map[string]any{"owner": "me"}, 90, "gen1"}
-	second = settings{map[string]any{"owner": "you", "site": "home"}, 180, "gen2"}
+	first  = contract.Deployments[0]
+	second = contract.Deployments[1]
 )
 
-// assembly synthesizes the app, as the command does, with one vault in
-// each mode; once per settings, shared.
-func assembly(t *testing.T, s settings) string {
-	return fixtures.Assembly(t, s.generation, func(outdir string) awscdk.App {
-		ctx := cdktest.CdkJSONContext(t, "../../cdk.json")
-		tags, _ := json.Marshal(s.tags)
-		maps.Copy(ctx, map[string]any{
-			"vaults":              appVault + "," + plainVault + "," + existingVault + "," + stackVault,
-			"vaultMode":           fmt.Sprintf(`{%q:"existing",%q:"stack"}`, existingVault, stackVault),
-			"vaultTags":           string(tags),
-			"protectArchivesDays": fmt.Sprintf(`{%q:%d,%q:%d,%q:%d}`, appVault, s.days, existingVault, s.days, stackVault, s.days),
-			"notifyEmails":        "owner@example.com",
-		})
-		a, err := app.New(&awscdk.AppProps{
-			Context:                         &ctx,
-			Outdir:                          jsii.String(outdir),
-			BuiltinCloudFormationValidation: jsii.Bool(false),
-		}, func(string) string { return "" })
-		require.NoError(t, err)
-		return a
-	})
-}
-
+// stack reads a stack of the app synthesized with s from the package's
+// testdata (contract.Deployment.AssemblyDir).
 func stack(t *testing.T, s settings, vault string) *contract.Stack {
-	st, err := contract.LoadStack(assembly(t, s), rules.StackName(vault))
+	dir, err := filepath.Abs(s.AssemblyDir())
 	require.NoError(t, err)
+	st, err := contract.LoadStack(dir, rules.StackName(vault))
+	require.NoError(t, err, "the app's tests write testdata: go test . -run ContractAssemblies -update")
 	return st
 }
 
 func env(s settings) contract.Env {
-	return contract.Env{Partition: "aws", Region: region, Account: account, Generation: s.generation}
+	return contract.Env{Partition: "aws", Region: region, Account: account, Generation: s.Generation}
 }
 
 // deployment runs the handler behind a stack's custom resources against a
@@ -199,7 +167,7 @@ func topicArn(st *contract.Stack, s settings) string {
 }
 
 func tagKeys(s settings) []any {
-	keys := append(slices.Collect(maps.Keys(s.tags)), "project", "qnap-glacier:vault")
+	keys := append(slices.Collect(maps.Keys(s.Tags)), "project", "qnap-glacier:vault")
 	slices.Sort(keys)
 	out := make([]any, len(keys))
 	for i, k := range keys {
@@ -225,12 +193,12 @@ func want(st *contract.Stack, vault, typ, requestType string, s settings) []call
 		return []call{{method: "DELETE", path: base + "/notification-configuration"}}
 	case "Custom::GlacierVaultTags Create", "Custom::GlacierVaultTags Update":
 		tags := map[string]any{"project": "qnap-glacier", "qnap-glacier:vault": vault}
-		maps.Copy(tags, s.tags)
+		maps.Copy(tags, s.Tags)
 		return []call{{method: "POST", path: base + "/tags", operation: "add", body: map[string]any{"Tags": tags}}}
 	case "Custom::GlacierVaultTags Delete":
 		return []call{{method: "POST", path: base + "/tags", operation: "remove", body: map[string]any{"TagKeys": tagKeys(s)}}}
 	case "Custom::GlacierVaultAccessPolicy Create", "Custom::GlacierVaultAccessPolicy Update":
-		return []call{{method: "PUT", path: base + "/access-policy", body: map[string]any{"Policy": protection(vault, s.days)}}}
+		return []call{{method: "PUT", path: base + "/access-policy", body: map[string]any{"Policy": protection(vault, s.Days)}}}
 	case "Custom::GlacierVaultAccessPolicy Delete":
 		return []call{{method: "DELETE", path: base + "/access-policy"}}
 	}
@@ -385,4 +353,10 @@ func sdkClients(t *testing.T, clients ...string) string {
 		}
 	}
 	return nodeModules
+}
+
+// props is a template resource's Properties.
+func props(r map[string]any) map[string]any {
+	p, _ := r["Properties"].(map[string]any)
+	return p
 }

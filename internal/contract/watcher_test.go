@@ -9,7 +9,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/qnap-glacier/qnap-glacier/internal/cdktest"
 	"github.com/qnap-glacier/qnap-glacier/internal/contract"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -32,9 +31,9 @@ func newWatcher(t *testing.T, vault string) *watcher {
 	for _, r := range st.Resources {
 		// The watcher, not the account check's function
 		// (accountcheck_test.go): the one with the vault in its environment.
-		if r["Type"] == "AWS::Lambda::Function" && cdktest.Props(r)["Environment"] != nil {
+		if r["Type"] == "AWS::Lambda::Function" && props(r)["Environment"] != nil {
 			require.Nil(t, fn, "app mode has one watcher")
-			fn = cdktest.Props(r)
+			fn = props(r)
 		}
 	}
 	require.NotNil(t, fn, "app mode has a watcher function")
