@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,7 +59,7 @@ func TestContractAssembliesAreTheAppsOwn(t *testing.T) {
 			}
 			want := contractFiles(t, dir, false)
 			require.NotEmpty(t, want, "no assembly yet: run go test . -run ContractAssemblies -update")
-			assert.ElementsMatch(t, keys(want), keys(got), "%s holds other files than the app writes", dir)
+			assert.ElementsMatch(t, slices.Collect(maps.Keys(want)), slices.Collect(maps.Keys(got)), "%s holds other files than the app writes", dir)
 			for name, body := range got {
 				assert.True(t, bytes.Equal(want[name], body), "%s differs from what the app synthesizes; if the change is "+
 					"intended, run go test . -run ContractAssemblies -update, review the diff and run go test ./internal/contract",
@@ -69,8 +70,8 @@ func TestContractAssembliesAreTheAppsOwn(t *testing.T) {
 }
 
 // contractFiles reads the files of a cloud assembly that the contract
-// tests read, by path within it; fresh (the app's output) drops CDK's
-// analytics metadata from the templates and writes them indented.
+// tests read, by path within it; fresh (the app's output) has its
+// templates as the testdata keeps them (storedTemplate).
 func contractFiles(t *testing.T, dir string, fresh bool) map[string][]byte {
 	files := map[string][]byte{}
 	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
@@ -92,13 +93,7 @@ func contractFiles(t *testing.T, dir string, fresh bool) map[string][]byte {
 			if err := json.Unmarshal(body, &doc); err != nil {
 				return err
 			}
-			if res, ok := doc["Resources"].(map[string]any); ok {
-				delete(res, "CDKMetadata")
-			}
-			if body, err = json.MarshalIndent(doc, "", "  "); err != nil {
-				return err
-			}
-			body = append(body, '\n')
+			body = storedTemplate(t, doc)
 		}
 		files[rel] = body
 		return nil
@@ -107,12 +102,4 @@ func contractFiles(t *testing.T, dir string, fresh bool) map[string][]byte {
 		require.NoError(t, err)
 	}
 	return files
-}
-
-func keys(m map[string][]byte) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }

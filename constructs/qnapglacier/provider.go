@@ -75,14 +75,14 @@ type customResourceProvider struct {
 func providerFor(stack awscdk.Stack) customResourceProvider {
 	state := stateOf(stack)
 	if state.provider == nil {
-		p := newProvider(stack)
+		p := newProvider(stack, state)
 		state.provider = &p
 	}
 	return *state.provider
 }
 
-func newProvider(stack awscdk.Stack) customResourceProvider {
-	if c := stateOf(stack).nodeOf(stack).TryFindChild(jsii.String(awsCustomResourceProviderID)); c != nil {
+func newProvider(stack awscdk.Stack, state *stackState) customResourceProvider {
+	if c := state.nodeOf(stack).TryFindChild(jsii.String(awsCustomResourceProviderID)); c != nil {
 		if fn, ok := c.(awslambda.IFunction); ok && fn.Role() != nil {
 			suppressProviderNag(fn.Role())
 			return customResourceProvider{role: fn.Role()}
